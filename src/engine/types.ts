@@ -29,8 +29,11 @@ export interface OutboundMessage {
 
 /** Hooks the engine gives an adapter when it starts. */
 export interface AdapterHooks {
-  /** Hand one inbound message to the engine. Resolves once it is durably accepted. */
-  handle(msg: InboundMessage): Promise<void>;
+  /**
+   * Hands one inbound message to the engine. Resolves once it is durably accepted:
+   * `true`, or `false` when it was a duplicate delivery. Ack the platform after this.
+   */
+  handle(msg: InboundMessage): Promise<boolean>;
 }
 
 /**
@@ -85,7 +88,10 @@ export interface KnowledgeHit {
   /** Heading path, e.g. "Accounts and login › Resetting your password". */
   section: string;
   text: string;
+  /** Cosine similarity to the question (0 when found by keywords only). */
   score: number;
+  /** True when keyword search (FTS5) also found it. */
+  keyword?: boolean;
 }
 
 /** One line of conversation history as the assistant sees it. */

@@ -1,0 +1,135 @@
+import type OpenAI from 'openai';
+import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
+import type { Logger } from 'pino';
+import {
+  type Assistant,
+  type TurnResult,
+  type TurnUsage,
+  turnResultSchema,
+} from '../engine/types.ts';
+import {
+  describeError,
+  InvalidModelOutputError,
+  type ModelFailure,
+  ModelUnavailableError,
+} from './errors.ts';
+import { type RetryOptions, retryPolicyFrom, withRetry } from './retry.ts';
+import { toStrictJsonSchema } from './strict-json-schema.ts';
+import { buildTurnMessages } from './turn-prompt.ts';
+
+/**
+ * What `createModelAssistant` needs. Only `client` and `model` are required; the retry
+ * knobs apply to each model separately.
+ */
+export interface ModelAssistantOptions extends RetryOptions {
+  /** Built by `createOpenAIClient` (its own retries off). */
+  client: OpenAI;
+  model: string;
+  /** Tried with the same policy once `model` has given up. */
+  fallbackModel?: string | undefined;
+  /** Per attempt. Default 20 s. */
+  timeoutMs?: number | undefined;
+  /** Named in the system prompt, e.g. "Acme Notes". */
+  productName?: string | undefined;
+  logger?: Logger | undefined;
+}
+
+/** The structured-output contract sent with every turn, derived from `turnResultSchema`. */
+export const TURN_RESPONSE_FORMAT: ResponseFormatJSONSchema = {
+  type: 'json_schema',
+  json_schema: {
+    name: 'turn_result',
+    strict: true,
+    schema: toStrictJsonSchema(turnResultSchema),
+  },
+};
+
+/**
+ * The model-backed assistant: ONE chat completion per turn that returns the reply and its
+ * classification as JSON, checked against `turnResultSchema`.
+ *
+ * Each model is tried with `withRetry` (429, 5xx, timeouts, connection errors and unusable
+ * output are retried with backoff and jitter); then `fallbackModel` the same way; then it
+ * throws `ModelUnavailableError`. Wrap it in `withOfflineFallback` so customers never see it.
+ */
+export function createModelAssistant(options: ModelAssistantOptions): Assistant {
+  const { client, logger } = options;
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const policy = retryPolicyFrom(options);
+  const models = [options.model];
+  if (options.fallbackModel && options.fallbackModel !== options.model) {
+    models.push(options.fallbackModel);
+  }
+
+  async function complete(model: string, messages: ChatCompletionMessageParam[]) {
+    const completion = await client.chat.completions.create(
+      { model, messages, response_format: TURN_RESPONSE_FORMAT },
+      { timeout: timeoutMs, maxRetries: 0 },
+    );
+    const usage: TurnUsage = {
+      model,
+      promptTokens: completion.usage?.prompt_tokens ?? 0,
+      completionTokens: completion.usage?.completion_tokens ?? 0,
+    };
+    return { result: parseTurnResult(model, completion), usage };
+  }
+
+  return {
+    name: `openai:${options.model}`,
+    async respond(input) {
+      const messages = buildTurnMessages(input, options.productName);
+      const failures: ModelFailure[] = [];
+      for (const model of models) {
+        try {
+          return await withRetry(
+            () => complete(model, messages),
+            policy,
+            (event) =>
+              logger?.warn(
+                {
+                  model,
+                  attempt: event.attempt,
+                  delayMs: event.delayMs,
+                  err: describeError(event.error),
+                },
+                'chat model call failed; retrying',
+              ),
+          );
+        } catch (error) {
+          failures.push({ model, error });
+          logger?.warn({ model, err: describeError(error) }, 'chat model gave up');
+        }
+      }
+      throw new ModelUnavailableError(failures);
+    },
+  };
+}
+
+/**
+ * Reads the turn out of a completion. Anything unusable becomes `InvalidModelOutputError`,
+ * which the retry policy treats as transient.
+ */
+export function parseTurnResult(model: string, completion: ChatCompletion): TurnResult {
+  const message = completion.choices[0]?.message;
+  if (message?.refusal) throw new InvalidModelOutputError(model, 'refusal');
+  const content = message?.content?.trim();
+  if (!content) throw new InvalidModelOutputError(model, 'empty');
+  let json: unknown;
+  try {
+    json = JSON.parse(stripCodeFence(content));
+  } catch (cause) {
+    throw new InvalidModelOutputError(model, 'not_json', { cause });
+  }
+  const parsed = turnResultSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new InvalidModelOutputError(model, 'schema_mismatch', { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+// Some OpenAI-compatible servers ignore json_schema and wrap the JSON in a markdown fence.
+function stripCodeFence(content: string): string {
+  const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/.exec(content);
+  return fenced?.[1] ?? content;
+}

@@ -1,0 +1,190 @@
+import type { Logger } from '../log.ts';
+import type { Handoff, Store, StoredMessage } from '../store/index.ts';
+import type { Agent, ClaimResult, Desk, DeskActions, ReplyResult, ResolveResult } from './desk.ts';
+import type { Classification, InboundMessage } from './types.ts';
+
+/** The payload of `handoff.*` events, as documented in docs/webhooks.md. */
+export function handoffEventData(h: Handoff): Record<string, unknown> {
+  return {
+    handoff: {
+      id: h.id,
+      conversationId: h.conversationId,
+      platform: h.platform,
+      customer: h.customerName,
+      status: h.status,
+      summary: h.summary,
+      category: h.classification.category,
+      priority: h.classification.priority,
+      sentiment: h.classification.sentiment,
+      agent: h.agentName ? { id: h.agentId, name: h.agentName } : null,
+      createdAt: new Date(h.createdAt).toISOString(),
+    },
+  };
+}
+
+/** How handoff changes reach the customer and the rest of the engine. */
+export interface HandoffContext {
+  store: Store;
+  desk: Desk;
+  logger: Logger;
+  /** Stores a message in the conversation and delivers it on the customer's platform. */
+  sendToCustomer(
+    conversationId: string,
+    message: { role: 'agent' | 'system'; text: string; authorName?: string },
+  ): Promise<void>;
+  /** Called after a commit that wrote events (wakes the webhook dispatcher). */
+  onCommit(): void;
+  /** Called when a handoff changes, for live pages. */
+  onChange(handoff: Handoff): void;
+}
+
+/** Internal notes: agent lines starting with `//` are kept but never relayed. */
+export const INTERNAL_NOTE = /^\s*\/\//;
+
+/**
+ * Opens a handoff (one transaction with its `handoff.created` event), then posts it to
+ * the desk. A failed post is recorded and retried by {@link announceDue}; never lost.
+ */
+export async function openHandoff(
+  ctx: HandoffContext,
+  msg: Pick<InboundMessage, 'conversationId' | 'platform' | 'author'>,
+  classification: Classification,
+): Promise<Handoff> {
+  const handoff = ctx.store.transaction(() => {
+    const h = ctx.store.handoffs.create({
+      conversationId: msg.conversationId,
+      platform: msg.platform,
+      customerName: msg.author.name,
+      summary: classification.summary,
+      classification,
+    });
+    ctx.store.events.append('handoff.created', handoffEventData(h));
+    return h;
+  });
+  ctx.onCommit();
+  await announce(ctx, handoff, false);
+  return handoff;
+}
+
+async function announce(ctx: HandoffContext, handoff: Handoff, reannounce: boolean): Promise<void> {
+  try {
+    const recent = ctx.store.conversations.messages(handoff.conversationId).slice(-8);
+    const deskRef = await ctx.desk.announce(handoff, recent, reannounce);
+    ctx.store.handoffs.markAnnounced(handoff.id, deskRef ? { deskRef } : {});
+  } catch (error) {
+    ctx.logger.warn(
+      { err: error, handoffId: handoff.id, desk: ctx.desk.name },
+      'handoff post failed; will retry',
+    );
+    ctx.store.handoffs.markAnnounced(handoff.id, { error: String(error) });
+  }
+  const fresh = ctx.store.handoffs.get(handoff.id);
+  if (fresh) ctx.onChange(fresh);
+}
+
+/**
+ * Posts handoffs whose desk post failed, and re-announces those still unclaimed after
+ * the SLA. Called on a timer by the composition root.
+ */
+export async function announceDue(
+  ctx: HandoffContext,
+  slaMs: number,
+  now = Date.now(),
+): Promise<number> {
+  const due = ctx.store.handoffs.dueForAnnouncement(now - slaMs);
+  const unposted = ctx.store.handoffs
+    .list({ status: 'open', limit: 200 })
+    .filter((h) => h.deskError && !due.some((d) => d.id === h.id));
+  for (const h of [...due, ...unposted]) await announce(ctx, h, h.announceCount > 0);
+  return due.length + unposted.length;
+}
+
+/** Relays a customer message into the agent's thread instead of answering it. */
+export async function relayToDesk(
+  ctx: HandoffContext,
+  handoff: Handoff,
+  message: StoredMessage,
+): Promise<void> {
+  try {
+    await ctx.desk.relay(handoff, message);
+  } catch (error) {
+    ctx.logger.warn({ err: error, handoffId: handoff.id }, 'relay to desk failed');
+  }
+}
+
+/** The agent-facing actions, shared by the web desk and the Slack desk. */
+export function createDeskActions(ctx: HandoffContext): DeskActions {
+  const changed = async (id: number): Promise<Handoff> => {
+    const h = ctx.store.handoffs.get(id) as Handoff;
+    ctx.onCommit();
+    ctx.onChange(h);
+    await ctx.desk.update(h).catch((error: unknown) => {
+      ctx.logger.warn({ err: error, handoffId: id }, 'desk update failed');
+    });
+    return h;
+  };
+
+  return {
+    async claim(id: number, agent: Agent): Promise<ClaimResult> {
+      const current = ctx.store.handoffs.get(id);
+      if (!current) return { ok: false, reason: 'not_found' };
+      if (current.status === 'resolved') return { ok: false, reason: 'resolved' };
+      const claimed = ctx.store.transaction(() => {
+        if (!ctx.store.handoffs.claim(id, agent)) return false;
+        ctx.store.events.append(
+          'handoff.claimed',
+          handoffEventData(ctx.store.handoffs.get(id) as Handoff),
+        );
+        return true;
+      });
+      if (!claimed) {
+        const holder = ctx.store.handoffs.get(id);
+        return { ok: false, reason: 'already_claimed', by: holder?.agentName ?? 'another agent' };
+      }
+      const handoff = await changed(id);
+      await ctx.sendToCustomer(handoff.conversationId, {
+        role: 'system',
+        text: `${agent.name} from the support team has joined the conversation.`,
+      });
+      return { ok: true, handoff };
+    },
+
+    async reply(id: number, agent: Agent, text: string): Promise<ReplyResult> {
+      const h = ctx.store.handoffs.get(id);
+      if (!h) return { ok: false, reason: 'not_found' };
+      if (h.status === 'resolved') return { ok: false, reason: 'resolved' };
+      if (h.status !== 'claimed') return { ok: false, reason: 'not_claimed' };
+      if (INTERNAL_NOTE.test(text)) {
+        ctx.store.conversations.appendReply(h.conversationId, {
+          role: 'system',
+          text,
+          authorName: agent.name,
+          meta: { internal: true },
+        });
+        return { ok: true, relayed: false };
+      }
+      await ctx.sendToCustomer(h.conversationId, { role: 'agent', text, authorName: agent.name });
+      return { ok: true, relayed: true };
+    },
+
+    async resolve(id: number, _agent: Agent): Promise<ResolveResult> {
+      const resolved = ctx.store.transaction(() => {
+        if (!ctx.store.handoffs.resolve(id)) return false;
+        ctx.store.events.append(
+          'handoff.resolved',
+          handoffEventData(ctx.store.handoffs.get(id) as Handoff),
+        );
+        return true;
+      });
+      if (!resolved) {
+        return { ok: false, reason: ctx.store.handoffs.get(id) ? 'resolved' : 'not_found' };
+      }
+      const handoff = await changed(id);
+      await ctx.sendToCustomer(handoff.conversationId, {
+        role: 'system',
+        text: 'The support team has marked this conversation as resolved. If you need anything else, just write here again.',
+      });
+      return { ok: true, handoff };
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import type { Embedder } from '../ai/types.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/index.ts';
+import { chunkMarkdown } from './markdown.ts';
+import type { KnowledgeHit } from './types.ts';
+
+/** What one ingestion pass did. */
+export interface IngestReport {
+  files: number;
+  embedded: number;
+  unchanged: number;
+  chunks: number;
+}
+
+/**
+ * Reads every markdown file under `dir`, and re-chunks and re-embeds only the files whose
+ * content (or the embedder) changed since the last pass. Files that disappeared are removed.
+ */
+export async function ingestKnowledge(
+  dir: string,
+  store: Store,
+  embedder: Embedder,
+  logger?: Logger,
+): Promise<IngestReport> {
+  const files = (await listMarkdown(dir)).sort();
+  const report: IngestReport = { files: files.length, embedded: 0, unchanged: 0, chunks: 0 };
+  const seen: string[] = [];
+  for (const file of files) {
+    const path = relative(dir, file);
+    seen.push(path);
+    const content = await readFile(file, 'utf8');
+    const sha = createHash('sha256').update(content).digest('hex');
+    if (store.knowledge.fileHash(path, embedder.name) === sha) {
+      report.unchanged++;
+      continue;
+    }
+    const chunks = chunkMarkdown(content, titleFromFile(file));
+    const vectors = await embedder.embed(chunks.map((c) => `${c.section}\n${c.text}`));
+    store.knowledge.replaceFile(path, sha, embedder.name, chunks, vectors);
+    report.embedded++;
+  }
+  store.knowledge.retainOnly(seen);
+  report.chunks = store.knowledge.count();
+  logger?.info({ dir, ...report }, 'knowledge ingested');
+  return report;
+}
+
+async function listMarkdown(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter(
+      (e) => e.isFile() && /\.(md|markdown)$/i.test(e.name) && e.name.toLowerCase() !== 'readme.md',
+    )
+    .map((e) => join(e.parentPath, e.name));
+}
+
+function titleFromFile(file: string): string {
+  const name = basename(file)
+    .replace(/\.(md|markdown)$/i, '')
+    .replace(/[-_]+/g, ' ');
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Hybrid retrieval: sqlite-vec KNN and FTS5 BM25, fused by reciprocal rank. */
+export interface Retriever {
+  search(query: string, k?: number): Promise<KnowledgeHit[]>;
+}
+
+const RRF_K = 60;
+
+/**
+ * Each hit keeps its cosine similarity from the vector search as `score` (0 when it was
+ * found by keywords only), so callers can judge how well the docs cover a question.
+ * Order is by fused rank.
+ */
+export function createRetriever(store: Store, embedder: Embedder): Retriever {
+  return {
+    async search(query, k = 4) {
+      const [vector] = await embedder.embed([query]);
+      const byVector = vector ? store.knowledge.searchVector(vector, 8) : [];
+      const byKeyword = store.knowledge.searchKeyword(query, 8);
+      const fused = new Map<
+        number,
+        { hit: KnowledgeHit; rrf: number; cosine: number; keyword: boolean }
+      >();
+      byVector.forEach((hit, rank) => {
+        fused.set(hit.chunkId, { hit, rrf: 1 / (RRF_K + rank), cosine: hit.score, keyword: false });
+      });
+      byKeyword.forEach((hit, rank) => {
+        const entry = fused.get(hit.chunkId);
+        if (entry) {
+          entry.rrf += 1 / (RRF_K + rank);
+          entry.keyword = true;
+        } else fused.set(hit.chunkId, { hit, rrf: 1 / (RRF_K + rank), cosine: 0, keyword: true });
+      });
+      return [...fused.values()]
+        .sort((a, b) => b.rrf - a.rrf)
+        .slice(0, k)
+        .map((e) => ({ ...e.hit, score: e.cosine, keyword: e.keyword }));
+    },
+  };
+}

@@ -1,0 +1,218 @@
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Router } from 'express';
+import { createWebAdapter, createWebDesk, webRoutes } from '../bots/web/index.ts';
+import { resolveAdminToken } from '../config/admin-token.ts';
+import { type Config, ConfigError, loadConfig } from '../config/index.ts';
+import { createModelAssistant } from './ai/model-assistant.ts';
+import { createOfflineEmbedder } from './ai/offline-embedder.ts';
+import { createOpenAIClient } from './ai/openai-client.ts';
+import { createOpenAIEmbedder } from './ai/openai-embedder.ts';
+import type { Embedder } from './ai/types.ts';
+import { withOfflineFallback } from './ai/with-fallback.ts';
+import { Engine } from './engine/engine.ts';
+import { createRetriever, ingestKnowledge } from './engine/knowledge.ts';
+import { createOfflineAssistant } from './engine/offline/assistant.ts';
+import type { Assistant } from './engine/types.ts';
+import { createApp } from './http/app.ts';
+import { bearerAuth } from './http/errors.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createStore, type Store } from './store/index.ts';
+
+/** A running Switchboard: what tests and the CLI hold on to. */
+export interface Switchboard {
+  config: Readonly<Config>;
+  store: Store;
+  engine: Engine;
+  adminToken: string;
+  /** e.g. http://127.0.0.1:3000 */
+  url: string;
+  /** Resolves once knowledge is ingested and the embedder is warm (health turns 200). */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Replace the embedder (tests use a small one to keep suites fast). */
+  embedder?: Embedder;
+}
+
+/**
+ * The composition root: the only place config, store, AI, engine, adapters and HTTP are
+ * wired together. The server listens first and reports 503 on /health until ready, so
+ * the startup log appears at once even while the offline vectors convert on first run.
+ */
+export async function startSwitchboard(
+  config: Readonly<Config>,
+  options: StartOptions = {},
+): Promise<Switchboard> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = createStore(config.databaseFile);
+  const admin = resolveAdminToken(config.adminToken, config.dataDir);
+  if (admin.generated) {
+    logger.info({ file: admin.file }, `generated an admin token (shown once): ${admin.token}`);
+  }
+
+  const client = config.ai.apiKey
+    ? createOpenAIClient({
+        apiKey: config.ai.apiKey,
+        baseURL: config.ai.baseURL,
+        timeoutMs: config.ai.timeoutMs,
+      })
+    : undefined;
+  const embedder =
+    options.embedder ??
+    (client && config.ai.embeddingModel
+      ? createOpenAIEmbedder({ client, model: config.ai.embeddingModel, logger })
+      : createOfflineEmbedder());
+  const offline = createOfflineAssistant(embedder);
+  const assistant: Assistant = client
+    ? withOfflineFallback(
+        createModelAssistant({
+          client,
+          model: config.ai.model,
+          ...(config.ai.fallbackModel ? { fallbackModel: config.ai.fallbackModel } : {}),
+          timeoutMs: config.ai.timeoutMs,
+          logger,
+        }),
+        offline,
+        logger,
+      )
+    : offline;
+
+  const engine = new Engine({
+    store,
+    assistant,
+    retriever: createRetriever(store, embedder),
+    desk: createWebDesk(),
+    logger,
+    sessionTtlMs: config.sessionTtlHours * 3_600_000,
+    handoffSlaMs: config.handoffSlaMinutes * 60_000,
+  });
+  const web = createWebAdapter();
+  engine.register(web);
+  await web.start({ handle: (m) => engine.handle(m) });
+
+  let isReady = false;
+  const api = Router();
+  api.use(bearerAuth(admin.token));
+  const app = createApp({
+    logger,
+    isReady: () => isReady,
+    channels: config.channels,
+    routes: [webRoutes({ engine, store, adminToken: admin.token })],
+    api,
+  });
+  const server = await listen(app, config.port, config.host);
+  const address = server.address();
+  const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
+  logStartup(logger, config, url, assistant, embedder);
+
+  const ready = (async () => {
+    await embedder.init();
+    store.prepareVectors(embedder.name, embedder.dimensions);
+    await ingestKnowledge(config.knowledgeDir, store, embedder, logger);
+    const recovered = engine.recoverPending();
+    if (recovered) logger.info({ recovered }, 'answering messages left unanswered by the last run');
+    isReady = true;
+    logger.info({ url }, 'ready');
+  })();
+  ready.catch((error: unknown) => logger.error({ err: error }, 'startup failed'));
+
+  const timers = [
+    setInterval(
+      () =>
+        void engine
+          .announceDueHandoffs()
+          .catch((e: unknown) => logger.warn({ err: e }, 'handoff sweep failed')),
+      30_000,
+    ),
+    setInterval(() => {
+      store.conversations.expire();
+      store.conversations.pruneInbound(7 * 86_400_000);
+    }, 3_600_000),
+  ];
+  for (const t of timers) t.unref();
+
+  return {
+    config,
+    store,
+    engine,
+    adminToken: admin.token,
+    url,
+    ready,
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await web.stop();
+      await ready.catch(() => undefined);
+      await engine.idle();
+      store.close();
+    },
+  };
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function logStartup(
+  logger: Logger,
+  config: Readonly<Config>,
+  url: string,
+  assistant: Assistant,
+  embedder: Embedder,
+): void {
+  logger.info(`Switchboard listening on ${url} (chat: ${url}/, desk: ${url}/desk)`);
+  for (const [name, state] of Object.entries(config.channels)) {
+    logger.info(
+      { channel: name, enabled: state.enabled },
+      `channel ${name}: ${state.enabled ? 'on' : 'off'} (${state.reason})`,
+    );
+  }
+  logger.info(
+    { assistant: assistant.name, embedder: embedder.name },
+    `AI: ${assistant.name === 'offline' ? 'offline assistant (no OPENAI_API_KEY)' : assistant.name}; embeddings: ${embedder.name}`,
+  );
+  logger.info(
+    { dataDir: config.dataDir, knowledgeDir: config.knowledgeDir },
+    `data: ${config.databaseFile}`,
+  );
+}
+
+async function main(): Promise<void> {
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Switchboard cannot start: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const sb = await startSwitchboard(config, { logger }).catch((error: unknown) => {
+    const e = error as NodeJS.ErrnoException;
+    const hint =
+      e.code === 'EADDRINUSE' ? ` Port ${config.port} is in use: set PORT to a free port.` : '';
+    logger.fatal({ err: error }, `Switchboard cannot start.${hint}`);
+    process.exit(1);
+  });
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    void sb.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) void main();

@@ -1,0 +1,242 @@
+import type { HistoryLine, InboundMessage, Platform, TurnUsage } from '../engine/types.ts';
+import type { Db } from './db.ts';
+
+/** A stored message as the web chat, the desk and the history builder read it. */
+export interface StoredMessage {
+  id: number;
+  conversationId: string;
+  role: 'customer' | 'bot' | 'agent' | 'system';
+  authorName: string | null;
+  text: string;
+  meta: Record<string, unknown> | null;
+  createdAt: number;
+}
+
+/** A conversation doubles as the session: it is open until resolved or expired. */
+export interface Conversation {
+  id: string;
+  platform: Platform;
+  authorId: string;
+  authorName: string;
+  status: 'open' | 'closed';
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+}
+
+interface MessageRow {
+  id: number;
+  conversation_id: string;
+  role: StoredMessage['role'];
+  author_name: string | null;
+  text: string;
+  meta: string | null;
+  created_at: number;
+}
+
+interface ConversationRow {
+  id: string;
+  platform: Platform;
+  author_id: string;
+  author_name: string;
+  status: 'open' | 'closed';
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+}
+
+const toMessage = (r: MessageRow): StoredMessage => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  role: r.role,
+  authorName: r.author_name,
+  text: r.text,
+  meta: r.meta ? (JSON.parse(r.meta) as Record<string, unknown>) : null,
+  createdAt: r.created_at,
+});
+
+const toConversation = (r: ConversationRow): Conversation => ({
+  id: r.id,
+  platform: r.platform,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  status: r.status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  expiresAt: r.expires_at,
+});
+
+/** Conversations (sessions), their messages, and the inbound dedupe ledger. */
+export class ConversationStore {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Records an inbound customer message once. Returns the stored message, or `undefined`
+   * when the platform already delivered this message id (a retry). Reopens an expired or
+   * closed session so the conversation continues with its history.
+   */
+  acceptInbound(msg: InboundMessage, ttlMs: number): StoredMessage | undefined {
+    return this.db.transaction(() => {
+      const now = msg.receivedAt.getTime();
+      const fresh = this.db
+        .prepare(
+          'INSERT OR IGNORE INTO processed_inbound (platform, message_id, received_at) VALUES (?, ?, ?)',
+        )
+        .run(msg.platform, msg.messageId, now);
+      if (fresh.changes === 0) return undefined;
+      this.db
+        .prepare(
+          `INSERT INTO conversations (id, platform, author_id, author_name, status, created_at, updated_at, expires_at)
+           VALUES (@id, @platform, @authorId, @authorName, 'open', @now, @now, @expires)
+           ON CONFLICT (id) DO UPDATE SET status = 'open', author_name = @authorName,
+             updated_at = @now, expires_at = @expires`,
+        )
+        .run({
+          id: msg.conversationId,
+          platform: msg.platform,
+          authorId: msg.author.id,
+          authorName: msg.author.name,
+          now,
+          expires: now + ttlMs,
+        });
+      const info = this.db
+        .prepare(
+          `INSERT INTO messages (conversation_id, role, author_name, text, external_id, status, created_at)
+           VALUES (?, 'customer', ?, ?, ?, 'pending', ?)`,
+        )
+        .run(msg.conversationId, msg.author.name, msg.text, msg.messageId, now);
+      return this.message(Number(info.lastInsertRowid));
+    })();
+  }
+
+  /** Appends a bot, agent or system message and marks the customer message it answers done. */
+  appendReply(
+    conversationId: string,
+    reply: { role: 'bot' | 'agent' | 'system'; text: string; authorName?: string; meta?: object },
+    answering?: number,
+  ): StoredMessage {
+    return this.db.transaction(() => {
+      const now = Date.now();
+      const info = this.db
+        .prepare(
+          `INSERT INTO messages (conversation_id, role, author_name, text, meta, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          conversationId,
+          reply.role,
+          reply.authorName ?? null,
+          reply.text,
+          reply.meta ? JSON.stringify(reply.meta) : null,
+          now,
+        );
+      if (answering !== undefined) this.markDone(answering);
+      this.db
+        .prepare('UPDATE conversations SET updated_at = ? WHERE id = ?')
+        .run(now, conversationId);
+      return this.message(Number(info.lastInsertRowid)) as StoredMessage;
+    })();
+  }
+
+  /** Records the model's token usage for the turn that answered a message. */
+  recordUsage(messageId: number, conversationId: string, usage: TurnUsage): void {
+    this.db
+      .prepare(
+        `INSERT INTO model_usage (message_id, conversation_id, model, prompt_tokens, completion_tokens, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        messageId,
+        conversationId,
+        usage.model,
+        usage.promptTokens,
+        usage.completionTokens,
+        Date.now(),
+      );
+  }
+
+  /** The stored message for a platform message id, e.g. to answer a repeated web POST. */
+  byExternalId(conversationId: string, externalId: string): StoredMessage | undefined {
+    const row = this.db
+      .prepare<[string, string], MessageRow>(
+        'SELECT * FROM messages WHERE conversation_id = ? AND external_id = ? ORDER BY id LIMIT 1',
+      )
+      .get(conversationId, externalId);
+    return row ? toMessage(row) : undefined;
+  }
+
+  /** Marks a customer message handled (answered, relayed, or deliberately left alone). */
+  markDone(messageId: number): void {
+    this.db.prepare("UPDATE messages SET status = 'done' WHERE id = ?").run(messageId);
+  }
+
+  /** Customer messages accepted but not yet answered, e.g. after a crash mid-turn. */
+  pending(): StoredMessage[] {
+    return this.db
+      .prepare<[], MessageRow>("SELECT * FROM messages WHERE status = 'pending' ORDER BY id")
+      .all()
+      .map(toMessage);
+  }
+
+  message(id: number): StoredMessage | undefined {
+    const row = this.db
+      .prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?')
+      .get(id);
+    return row ? toMessage(row) : undefined;
+  }
+
+  get(id: string): Conversation | undefined {
+    const row = this.db
+      .prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?')
+      .get(id);
+    return row ? toConversation(row) : undefined;
+  }
+
+  /** Messages after a given message id, oldest first (for the web chat and the desk). */
+  messages(conversationId: string, afterId = 0, limit = 200): StoredMessage[] {
+    return this.db
+      .prepare<[string, number, number], MessageRow>(
+        'SELECT * FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?',
+      )
+      .all(conversationId, afterId, limit)
+      .map(toMessage);
+  }
+
+  /** The last `limit` lines of the conversation, oldest first, as the assistant sees them. */
+  history(conversationId: string, limit = 20): HistoryLine[] {
+    return this.db
+      .prepare<[string, number], MessageRow>(
+        `SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND role != 'system'
+         ORDER BY id DESC LIMIT ?) ORDER BY id`,
+      )
+      .all(conversationId, limit)
+      .map((r) => ({
+        role: r.role === 'customer' ? 'customer' : r.role === 'agent' ? 'agent' : 'bot',
+        text: r.text,
+      }));
+  }
+
+  close(conversationId: string): void {
+    this.db
+      .prepare("UPDATE conversations SET status = 'closed', updated_at = ? WHERE id = ?")
+      .run(Date.now(), conversationId);
+  }
+
+  /**
+   * Deletes conversations past their TTL with no open handoff. Tickets keep their own
+   * redacted summary, so nothing a ticket needs is lost. Returns how many were removed.
+   */
+  expire(now = Date.now()): number {
+    return this.db
+      .prepare(
+        `DELETE FROM conversations WHERE expires_at < ? AND id NOT IN
+         (SELECT conversation_id FROM handoffs WHERE status != 'resolved')`,
+      )
+      .run(now).changes;
+  }
+
+  /** Forgets dedupe ids older than `maxAgeMs`; platforms retry within minutes, not days. */
+  pruneInbound(maxAgeMs: number, now = Date.now()): void {
+    this.db.prepare('DELETE FROM processed_inbound WHERE received_at < ?').run(now - maxAgeMs);
+  }
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from './db.ts';
+
+/** The event types of DESIGN.md's webhook list. */
+export const EVENT_TYPES = [
+  'ticket.created',
+  'cluster.escalated',
+  'cluster.resolved',
+  'handoff.created',
+  'handoff.claimed',
+  'handoff.resolved',
+  'digest.created',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** One outbox event: it becomes one webhook delivery per endpoint. */
+export interface OutboxEvent {
+  id: string;
+  type: EventType;
+  data: Record<string, unknown>;
+  createdAt: number;
+}
+
+/** A sortable unique id: time first (base36), then randomness. Doubles as `webhook-id`. */
+export function newEventId(now = Date.now()): string {
+  return `msg_${now.toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
+}
+
+/**
+ * The event outbox. `append` must be called inside the transaction of the change the
+ * event reports, so the change and its event commit together or not at all.
+ */
+export class EventStore {
+  constructor(private readonly db: Db) {}
+
+  append(type: EventType, data: Record<string, unknown>, now = Date.now()): OutboxEvent {
+    const event: OutboxEvent = { id: newEventId(now), type, data, createdAt: now };
+    this.db
+      .prepare('INSERT INTO events (id, type, payload, created_at) VALUES (?, ?, ?, ?)')
+      .run(event.id, type, JSON.stringify(data), now);
+    return event;
+  }
+
+  list(options: { type?: EventType; after?: string; limit?: number } = {}): OutboxEvent[] {
+    return this.db
+      .prepare<
+        [string | null, string, number],
+        { id: string; type: EventType; payload: string; created_at: number }
+      >(`SELECT * FROM events WHERE (?1 IS NULL OR type = ?1) AND id > ?2 ORDER BY id LIMIT ?3`)
+      .all(options.type ?? null, options.after ?? '', options.limit ?? 100)
+      .map((r) => ({
+        id: r.id,
+        type: r.type,
+        data: JSON.parse(r.payload) as Record<string, unknown>,
+        createdAt: r.created_at,
+      }));
+  }
+}

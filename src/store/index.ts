@@ -1,0 +1,47 @@
+import { ConversationStore } from './conversations.ts';
+import { type Db, openDatabase } from './db.ts';
+import { EventStore } from './events.ts';
+import { HandoffStore } from './handoffs.ts';
+import { KnowledgeStore } from './knowledge.ts';
+import { TicketStore } from './tickets.ts';
+import { prepareVectorTables } from './vectors.ts';
+
+export type { Conversation, StoredMessage } from './conversations.ts';
+export type { Db } from './db.ts';
+export { EVENT_TYPES, type EventType, type OutboxEvent } from './events.ts';
+export type { Handoff, HandoffStatus } from './handoffs.ts';
+export type { KnowledgeChunk } from './knowledge.ts';
+export type { NewTicket, Ticket, TicketFilter } from './tickets.ts';
+
+/**
+ * The only place SQL lives. One SQLite file; `transaction(fn)` wraps one state change so
+ * that, for example, a ticket and its outbox event commit together or not at all.
+ */
+export interface Store {
+  readonly db: Db;
+  readonly conversations: ConversationStore;
+  readonly knowledge: KnowledgeStore;
+  readonly handoffs: HandoffStore;
+  readonly tickets: TicketStore;
+  readonly events: EventStore;
+  transaction<T>(fn: () => T): T;
+  /** Creates the vec0 tables for the embedder; true when the embedder changed. */
+  prepareVectors(embedder: string, dimensions: number): boolean;
+  close(): void;
+}
+
+/** Opens the database file (or `:memory:`) and builds the store on it. */
+export function createStore(file: string): Store {
+  const db = openDatabase(file);
+  return {
+    db,
+    conversations: new ConversationStore(db),
+    knowledge: new KnowledgeStore(db),
+    handoffs: new HandoffStore(db),
+    tickets: new TicketStore(db),
+    events: new EventStore(db),
+    transaction: (fn) => db.transaction(fn)(),
+    prepareVectors: (embedder, dimensions) => prepareVectorTables(db, embedder, dimensions),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,84 @@
+/** The parts of a chat or embeddings request body the fake reads; the rest is kept as is. */
+export interface FakeRequestBody {
+  model?: string;
+  messages?: Array<{ role: string; content?: unknown }>;
+  response_format?: {
+    type: string;
+    json_schema?: { name: string; strict?: boolean | null; schema?: Record<string, unknown> };
+  };
+  input?: string | string[];
+  dimensions?: number;
+  encoding_format?: string;
+  stream?: boolean;
+  [key: string]: unknown;
+}
+
+/**
+ * The content the fake answers when the test scripted nothing: for a `json_schema`
+ * request, the smallest object that satisfies the schema (first enum value, minimum
+ * number, empty array, "fake" strings); otherwise a short echo of the last user message.
+ */
+export function defaultContent(body: FakeRequestBody): string {
+  const schema = body.response_format?.json_schema?.schema;
+  if (body.response_format?.type === 'json_schema' && schema) {
+    return JSON.stringify(sampleFromSchema(schema));
+  }
+  const lastUser = body.messages?.filter((m) => m.role === 'user').at(-1);
+  return `Fake reply to: ${String(lastUser?.content ?? '')}`;
+}
+
+/** Builds a `chat.completion` object with `usage` estimated at ~4 characters per token. */
+export function chatCompletion(body: FakeRequestBody, content: string, id: number) {
+  const promptTokens = estimateTokens(JSON.stringify(body.messages ?? []));
+  const completionTokens = estimateTokens(content);
+  return {
+    id: `chatcmpl-fake-${id}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model ?? 'unknown',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal: null },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
+  };
+}
+
+export function estimateTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+function sampleFromSchema(schema: unknown): unknown {
+  if (typeof schema !== 'object' || schema === null) return null;
+  const s = schema as Record<string, unknown>;
+  if (Array.isArray(s.enum)) return s.enum[0];
+  if (Array.isArray(s.anyOf)) return sampleFromSchema(s.anyOf[0]);
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  switch (type) {
+    case 'object': {
+      const properties = (s.properties ?? {}) as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.entries(properties).map(([key, value]) => [key, sampleFromSchema(value)]),
+      );
+    }
+    case 'array':
+      return Array.from({ length: Number(s.minItems ?? 0) }, () => sampleFromSchema(s.items));
+    case 'string':
+      return 'fake';
+    case 'number':
+    case 'integer':
+      return typeof s.minimum === 'number' ? s.minimum : 0;
+    case 'boolean':
+      return false;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,111 @@
+/** One realistic `data` object per event type, matching the examples in docs/webhooks.md. */
+import type { EventType } from '../../src/store/events.ts';
+
+export const SAMPLE_EVENTS: Record<EventType, Record<string, unknown>> = {
+  'ticket.created': {
+    ticket: {
+      id: 42,
+      ref: 'T-1042',
+      summary: 'Photos stop syncing after the 4.2 update on Android',
+      kind: 'bug',
+      category: 'sync',
+      priority: 'high',
+      sentiment: 'negative',
+      tags: ['android', 'sync', 'photos'],
+      productArea: 'Mobile app',
+      platform: 'discord',
+      conversationId: 'discord:1187245690031411200:402811536914874369',
+      reporter: { id: '402811536914874369', name: 'mara' },
+      clusterId: 7,
+      similarity: 0.91,
+      createdAt: '2025-03-14T09:26:53.000Z',
+    },
+  },
+  'cluster.escalated': {
+    cluster: {
+      id: 7,
+      title: 'Photo sync stops after update',
+      productArea: 'Mobile app',
+      urgency: 'urgent',
+      previousUrgency: 'normal',
+      impact: 14.2,
+      reports: 9,
+      uniqueReporters: 7,
+      platforms: ['discord', 'slack', 'web'],
+      firstSeenAt: '2025-03-13T17:02:11.000Z',
+      lastSeenAt: '2025-03-14T09:26:53.000Z',
+    },
+  },
+  'cluster.resolved': {
+    cluster: {
+      id: 7,
+      title: 'Photo sync stops after update',
+      productArea: 'Mobile app',
+      urgency: 'urgent',
+      impact: 14.2,
+      reports: 11,
+      uniqueReporters: 9,
+      resolvedAt: '2025-03-15T11:40:00.000Z',
+      resolution: 'Fixed in 4.2.1',
+      notifyReporters: true,
+    },
+  },
+  'handoff.created': {
+    handoff: {
+      id: 18,
+      conversationId: 'telegram:551203998',
+      platform: 'telegram',
+      customer: { id: '551203998', name: 'Jonas' },
+      summary: 'Charged twice for the annual plan and wants a refund',
+      priority: 'high',
+      category: 'billing',
+      createdAt: '2025-03-14T10:02:40.000Z',
+    },
+  },
+  'handoff.claimed': {
+    handoff: {
+      id: 18,
+      conversationId: 'telegram:551203998',
+      platform: 'telegram',
+      customer: { id: '551203998', name: 'Jonas' },
+      summary: 'Charged twice for the annual plan and wants a refund',
+      agent: { id: 'U07AGNT0001', name: 'Priya' },
+      claimedAt: '2025-03-14T10:04:12.000Z',
+    },
+  },
+  'handoff.resolved': {
+    handoff: {
+      id: 18,
+      conversationId: 'telegram:551203998',
+      platform: 'telegram',
+      customer: { id: '551203998', name: 'Jonas' },
+      summary: 'Charged twice for the annual plan and wants a refund',
+      agent: { id: 'U07AGNT0001', name: 'Priya' },
+      resolvedAt: '2025-03-14T10:21:05.000Z',
+    },
+  },
+  'digest.created': {
+    digest: {
+      id: 31,
+      since: '2025-03-13T09:00:00.000Z',
+      until: '2025-03-14T09:00:00.000Z',
+      entries: [
+        {
+          rank: 1,
+          clusterId: 7,
+          title: 'Photo sync stops after update',
+          productArea: 'Mobile app',
+          trend: 'new',
+          urgency: 'urgent',
+          impact: 14.2,
+          reports: 9,
+          uniqueReporters: 7,
+          platforms: ['discord', 'slack', 'web'],
+          priorityMix: { low: 0, medium: 3, high: 5, critical: 1 },
+          quotes: ['since the update none of my photos upload', 'sync spinner forever on [email]'],
+          ticketIds: [35, 36, 38, 40, 42],
+        },
+      ],
+    },
+  },
+};

@@ -15,7 +15,10 @@ import { Engine } from './engine/engine.ts';
 import { createRetriever, ingestKnowledge } from './engine/knowledge.ts';
 import { createOfflineAssistant } from './engine/offline/assistant.ts';
 import type { Assistant } from './engine/types.ts';
+import { createWebhookDispatcher } from './engine/webhooks/dispatcher.ts';
+import { webhookRoutes } from './http/api/webhooks.ts';
 import { createApp } from './http/app.ts';
+import { createMetrics } from './metrics.ts';
 import { bearerAuth } from './http/errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createStore, type Store } from './store/index.ts';
@@ -82,6 +85,20 @@ export async function startSwitchboard(
       )
     : offline;
 
+  const metrics = createMetrics();
+  const dispatcher =
+    config.webhooks.urls.length > 0 && config.webhooks.secret
+      ? createWebhookDispatcher({
+          store: store.webhooks,
+          endpoints: config.webhooks.urls,
+          secret: config.webhooks.secret,
+          retryScheduleMs: config.webhooks.retryScheduleMs,
+          logger,
+          metrics,
+        })
+      : undefined;
+  dispatcher?.start();
+
   const engine = new Engine({
     store,
     assistant,
@@ -90,6 +107,7 @@ export async function startSwitchboard(
     logger,
     sessionTtlMs: config.sessionTtlHours * 3_600_000,
     handoffSlaMs: config.handoffSlaMinutes * 60_000,
+    onCommit: () => dispatcher?.kick(),
   });
   const web = createWebAdapter();
   engine.register(web);
@@ -98,12 +116,19 @@ export async function startSwitchboard(
   let isReady = false;
   const api = Router();
   api.use(bearerAuth(admin.token));
+  api.use(
+    webhookRoutes({
+      webhooks: store.webhooks,
+      dispatcher: dispatcher ?? { kick() {}, replayEvent: () => undefined },
+    }),
+  );
   const app = createApp({
     logger,
     isReady: () => isReady,
     channels: config.channels,
     routes: [webRoutes({ engine, store, adminToken: admin.token })],
     api,
+    metrics: metrics.registry,
   });
   const server = await listen(app, config.port, config.host);
   const address = server.address();
@@ -152,6 +177,7 @@ export async function startSwitchboard(
       await web.stop();
       await ready.catch(() => undefined);
       await engine.idle();
+      await dispatcher?.stop();
       store.close();
     },
   };

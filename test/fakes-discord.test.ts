@@ -130,6 +130,11 @@ describe('Discord fake driven by discord.js', () => {
   it('resumes after op 7 and after a dropped socket without delivering twice', async () => {
     const client = await connect();
     const identifies = fake.gateway.identifyCount;
+    const gatewayUrls: string[] = [];
+    client.on(Events.Debug, (line) => {
+      const url = /Connecting to (\S+)/.exec(line)?.[1];
+      if (url) gatewayUrls.push(url);
+    });
     const seen: string[] = [];
     client.on(Events.Raw, (packet: { t?: string; d?: { id?: string } }) => {
       if (packet.t === 'MESSAGE_CREATE' && packet.d?.id) seen.push(packet.d.id);
@@ -150,13 +155,22 @@ describe('Discord fake driven by discord.js', () => {
     expect(replayed).toBeGreaterThanOrEqual(1);
     await expect.poll(() => seen.includes(whileDown.id)).toBe(true);
 
+    // INVALID_SESSION (resumable) makes the client RESUME on the same socket.
+    const resumedAfterInvalid = once(client, Events.ShardResume);
+    await fake.gateway.invalidateSession(true);
+    await resumedAfterInvalid;
+
     for (const id of [before.id, duringReconnect.id, whileDown.id]) {
       expect(seen.filter((seenId) => seenId === id)).toHaveLength(1);
     }
     expect(fake.gateway.identifyCount).toBe(identifies);
     const resumes = fake.gateway.received.items.filter((frame) => frame.op === 6);
-    expect(resumes.length).toBeGreaterThanOrEqual(2);
+    expect(resumes.length).toBeGreaterThanOrEqual(3);
     expect(resumes.every((frame) => frame.path === '/resume')).toBe(true);
+    expect(gatewayUrls.length).toBeGreaterThanOrEqual(2);
+    expect(
+      gatewayUrls.every((url) => url.startsWith(`${fake.url.replace('http', 'ws')}/resume?v=10`)),
+    ).toBe(true);
   });
 
   it('answers configured REST failures the way discord.js expects', async () => {
@@ -182,6 +196,13 @@ describe('Discord fake driven by discord.js', () => {
 
     const empty = await channel.send({ content: '' }).catch((error: unknown) => error);
     expect((empty as DiscordAPIError).code).toBe(50006);
+
+    await channel.send({
+      content: 'log attached',
+      files: [{ attachment: Buffer.from('trace'), name: 'trace.txt' }],
+    });
+    const upload = await fake.waitFor((s) => s.body.content === 'log attached');
+    expect(upload.files).toEqual(['trace.txt']);
   });
 
   it('rejects a wrong token on REST and keeps discord.js away from discord.com', async () => {
@@ -193,7 +214,9 @@ describe('Discord fake driven by discord.js', () => {
   });
 
   it('speaks zlib-stream when a client asks for transport compression', async () => {
-    const ws = new WebSocket(`${fake.url.replace('http', 'ws')}/?v=10&encoding=json&compress=zlib-stream`);
+    const ws = new WebSocket(
+      `${fake.url.replace('http', 'ws')}/?v=10&encoding=json&compress=zlib-stream`,
+    );
     const inflate = createInflate();
     ws.on('message', (data: Buffer) => inflate.write(data));
     const [chunk] = (await once(inflate, 'data')) as [Buffer];

@@ -44,10 +44,10 @@ export class EventStore {
   list(options: { type?: EventType; after?: string; limit?: number } = {}): OutboxEvent[] {
     return this.db
       .prepare<
-        [string | null, string, number],
+        { type: string | null; after: string; limit: number },
         { id: string; type: EventType; payload: string; created_at: number }
-      >(`SELECT * FROM events WHERE (?1 IS NULL OR type = ?1) AND id > ?2 ORDER BY id LIMIT ?3`)
-      .all(options.type ?? null, options.after ?? '', options.limit ?? 100)
+      >('SELECT * FROM events WHERE (@type IS NULL OR type = @type) AND id > @after ORDER BY id LIMIT @limit')
+      .all({ type: options.type ?? null, after: options.after ?? '', limit: options.limit ?? 100 })
       .map((r) => ({
         id: r.id,
         type: r.type,

@@ -141,10 +141,10 @@ export class HandoffStore {
 
   list(options: { status?: HandoffStatus; limit?: number; offset?: number } = {}): Handoff[] {
     return this.db
-      .prepare<[string | null, number, number], Row>(
-        'SELECT * FROM handoffs WHERE (?1 IS NULL OR status = ?1) ORDER BY id DESC LIMIT ?2 OFFSET ?3',
+      .prepare<{ status: string | null; limit: number; offset: number }, Row>(
+        'SELECT * FROM handoffs WHERE (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit OFFSET @offset',
       )
-      .all(options.status ?? null, options.limit ?? 50, options.offset ?? 0)
+      .all({ status: options.status ?? null, limit: options.limit ?? 50, offset: options.offset ?? 0 })
       .map(toHandoff);
   }
 

@@ -5,6 +5,7 @@ import { HandoffStore } from './handoffs.ts';
 import { KnowledgeStore } from './knowledge.ts';
 import { TicketStore } from './tickets.ts';
 import { prepareVectorTables } from './vectors.ts';
+import { WebhookStore } from './webhooks.ts';
 
 export type { Conversation, StoredMessage } from './conversations.ts';
 export type { Db } from './db.ts';
@@ -24,6 +25,7 @@ export interface Store {
   readonly handoffs: HandoffStore;
   readonly tickets: TicketStore;
   readonly events: EventStore;
+  readonly webhooks: WebhookStore;
   transaction<T>(fn: () => T): T;
   /** Creates the vec0 tables for the embedder; true when the embedder changed. */
   prepareVectors(embedder: string, dimensions: number): boolean;
@@ -40,6 +42,7 @@ export function createStore(file: string): Store {
     handoffs: new HandoffStore(db),
     tickets: new TicketStore(db),
     events: new EventStore(db),
+    webhooks: new WebhookStore(db),
     transaction: (fn) => db.transaction(fn)(),
     prepareVectors: (embedder, dimensions) => prepareVectorTables(db, embedder, dimensions),
     close: () => db.close(),

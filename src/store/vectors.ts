@@ -1,7 +1,7 @@
 import type { Db } from './db.ts';
 
 /** vec0 tables whose dimension follows the embedder. */
-const VECTOR_TABLES = ['knowledge_vec'] as const;
+const VECTOR_TABLES = ['knowledge_vec', 'cluster_vec'] as const;
 
 /**
  * Creates the sqlite-vec tables for the embedder's dimension. When the embedder changes

@@ -77,7 +77,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       res.writeHead(reply.status ?? 200, { 'content-type': 'text/plain' });
       res.end(reply.body ?? 'ok');
     };
-    if (!reply.delayMs) return send();
+    if (!reply.delayMs) {
+      send();
+      return;
+    }
     const timer = setTimeout(() => {
       timers.delete(timer);
       if (!res.destroyed) send();

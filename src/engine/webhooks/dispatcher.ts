@@ -59,11 +59,11 @@ const LEASE_MARGIN_MS = 30_000;
 
 /**
  * Builds the dispatcher and registers its endpoints: from this call on, every committed
- * event is delivered to them (earlier ones only by replay). Each delivery is scheduled on its own by `next_attempt_at`, and
- * each endpoint gets at most its share of the slots, so one dead endpoint never delays
- * another. State lives only in the table, so a restart resumes where the last process
- * stopped; an attempt cut short by a crash is sent again (at least once: receivers dedupe
- * by `webhook-id`).
+ * event is delivered to them (earlier ones only by replay). Each delivery is scheduled on
+ * its own by `next_attempt_at`, and each endpoint gets at most its share of the slots, so
+ * one dead endpoint never delays another. State lives only in the table, so a restart
+ * resumes where the last process stopped; an attempt cut short by a crash is sent again
+ * (at least once: receivers dedupe by `webhook-id`). One dispatcher per database file.
  */
 export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
   const store =

@@ -67,7 +67,11 @@ export function failureResponse(failure: DiscordFailure, bucket: string): Failur
       return { status: 403, headers: {}, body: { message: 'Missing Permissions', code: 50013 } };
     case 'server-error': {
       const status = failure.status ?? 500;
-      return { status, headers: {}, body: { message: `${status}: Internal Server Error`, code: 0 } };
+      return {
+        status,
+        headers: {},
+        body: { message: `${status}: Internal Server Error`, code: 0 },
+      };
     }
     case 'error':
       return {

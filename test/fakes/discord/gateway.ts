@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { applyContentIntent } from './messages.ts';
+import { applyContentIntent, GUILDS, PRIVILEGED_INTENTS, receives } from './intents.ts';
 import { Recorder } from './recorder.ts';
 import { type GatewayFrame, GatewayTransport } from './transport.ts';
 import type { DiscordWorld, StoredMessage } from './world.ts';
@@ -36,27 +36,6 @@ export interface FakeGatewayOptions {
   /** Privileged intents enabled "in the developer portal"; others close with 4014. */
   privilegedIntents: number;
   resumeUrl: () => string;
-}
-
-const PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15);
-const GUILDS = 1 << 0;
-// Which intent a session needs to receive an event; [guild intent, DM intent].
-const EVENT_INTENTS: Record<string, [number, number]> = {
-  MESSAGE_CREATE: [1 << 9, 1 << 12],
-  MESSAGE_UPDATE: [1 << 9, 1 << 12],
-  MESSAGE_DELETE: [1 << 9, 1 << 12],
-  MESSAGE_REACTION_ADD: [1 << 10, 1 << 13],
-  TYPING_START: [1 << 11, 1 << 14],
-};
-
-function receives(event: string, data: unknown, intents: number): boolean {
-  if (/^(GUILD|CHANNEL|THREAD)_/.test(event) && !event.startsWith('GUILD_MEMBER')) {
-    return (intents & GUILDS) !== 0;
-  }
-  const pair = EVENT_INTENTS[event];
-  if (!pair) return true;
-  const inGuild = typeof data === 'object' && data !== null && 'guild_id' in data;
-  return (intents & (inGuild ? pair[0] : pair[1])) !== 0;
 }
 
 /**
@@ -94,7 +73,9 @@ export class FakeGateway {
 
   /** Closes every socket with `code` (default 4000, which clients resume from). */
   async disconnect(code = 4000): Promise<void> {
-    await Promise.all([...this.#connections].map((c) => c.transport.close(code, 'fake disconnect')));
+    await Promise.all(
+      [...this.#connections].map((c) => c.transport.close(code, 'fake disconnect')),
+    );
   }
 
   /** Sends op 7 RECONNECT: the client should close and RESUME on `resume_gateway_url`. */
@@ -177,9 +158,10 @@ export class FakeGateway {
   #identify(connection: Connection, d: Record<string, unknown>): void {
     const { transport } = connection;
     if (connection.session) return void transport.close(4005, 'Already authenticated.');
-    if (d.token !== this.#options.token) return void transport.close(4004, 'Authentication failed.');
+    if (d.token !== this.#options.token)
+      return void transport.close(4004, 'Authentication failed.');
     if (typeof d.intents !== 'number') return void transport.close(4013, 'Invalid intent(s).');
-    if ((d.intents & PRIVILEGED & ~this.#options.privilegedIntents) !== 0) {
+    if ((d.intents & PRIVILEGED_INTENTS & ~this.#options.privilegedIntents) !== 0) {
       return void transport.close(4014, 'Disallowed intent(s).');
     }
     if (d.compress === true) transport.enablePayloadCompression();
@@ -211,13 +193,16 @@ export class FakeGateway {
 
   #resume(connection: Connection, d: Record<string, unknown>): void {
     const { transport } = connection;
-    if (d.token !== this.#options.token) return void transport.close(4004, 'Authentication failed.');
+    if (d.token !== this.#options.token)
+      return void transport.close(4004, 'Authentication failed.');
     const session = typeof d.session_id === 'string' ? this.sessions.get(d.session_id) : undefined;
     if (!session || session.ended) {
       void transport.send({ op: 9, d: false, s: null, t: null });
       return;
     }
-    session.connection?.socket.terminate();
+    // A RESUME on a new socket takes the session over from the old one.
+    if (session.connection && session.connection !== connection)
+      session.connection.socket.terminate();
     session.connection = connection;
     connection.session = session;
     const seq = typeof d.seq === 'number' ? d.seq : 0;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIUser } from 'discord.js';
 import type { DiscordFailure } from './failures.ts';
 import { FakeGateway } from './gateway.ts';
+import { PRIVILEGED_INTENTS } from './intents.ts';
 import { buildInboundMessage, type InboundMessageInput, toGatewayMessage } from './messages.ts';
 import { FakeRest, type SentDiscordMessage } from './rest.ts';
 import { DiscordWorld, readDiscordFixture, type StoredMessage } from './world.ts';
@@ -38,7 +39,10 @@ export interface DiscordFake {
   readonly gateway: FakeGateway;
   /** Messages the bot posted. */
   readonly sent: SentDiscordMessage[];
-  waitFor(predicate?: (sent: SentDiscordMessage) => boolean, timeoutMs?: number): Promise<SentDiscordMessage>;
+  waitFor(
+    predicate?: (sent: SentDiscordMessage) => boolean,
+    timeoutMs?: number,
+  ): Promise<SentDiscordMessage>;
   /** Answers the next `times` requests to `route` (e.g. `'POST /channels/:id/messages'`) with `failure`. */
   failRoute(route: string, failure: DiscordFailure, times?: number): void;
   /** Sends a dispatch to every session that may receive it; returns how many did. */
@@ -61,15 +65,17 @@ export async function createDiscordFake(options: DiscordFakeOptions = {}): Promi
   const gateway = new FakeGateway(world, {
     token,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
-    privilegedIntents: options.privilegedIntents ?? (1 << 1) | (1 << 8) | (1 << 15),
+    privilegedIntents: options.privilegedIntents ?? PRIVILEGED_INTENTS,
     resumeUrl: () => `${url.replace('http', 'ws')}/resume`,
   });
   const rest = new FakeRest(world, {
     token,
     gatewayUrl: () => url.replace('http', 'ws'),
     identifies: () => gateway.identifyCount,
-    onMessageCreated: (message) => gateway.dispatch('MESSAGE_CREATE', toGatewayMessage(world, message)),
-    onThreadCreated: (thread) => gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true }),
+    onMessageCreated: (message) =>
+      gateway.dispatch('MESSAGE_CREATE', toGatewayMessage(world, message)),
+    onThreadCreated: (thread) =>
+      gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true }),
   });
   const server = createServer((req, res) => {
     rest.handle(req, res).catch((error: unknown) => {

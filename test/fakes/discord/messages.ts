@@ -1,10 +1,5 @@
-import type { APIEmbed, APIMessage, APIUser } from 'discord.js';
-import {
-  type DiscordWorld,
-  discordTimestamp,
-  type StoredMessage,
-  snowflake,
-} from './world.ts';
+import type { APIEmbed, APIMessage, APIUser, MessageFlags } from 'discord.js';
+import { type DiscordWorld, discordTimestamp, type StoredMessage, snowflake } from './world.ts';
 
 /** What a test says about a customer message; everything else is filled in like Discord would. */
 export interface InboundMessageInput {
@@ -24,8 +19,6 @@ export interface InboundMessageInput {
   embeds?: APIEmbed[];
 }
 
-const MESSAGE_CONTENT_INTENT = 1 << 15;
-
 function resolveAuthor(world: DiscordWorld, author: APIUser | string | undefined): APIUser {
   if (author === undefined) return world.customer;
   if (typeof author !== 'string') return world.addUser(author);
@@ -35,7 +28,10 @@ function resolveAuthor(world: DiscordWorld, author: APIUser | string | undefined
 }
 
 /** Builds (and stores) the MESSAGE_CREATE payload a customer's message produces. */
-export function buildInboundMessage(world: DiscordWorld, input: InboundMessageInput): StoredMessage {
+export function buildInboundMessage(
+  world: DiscordWorld,
+  input: InboundMessageInput,
+): StoredMessage {
   const author = resolveAuthor(world, input.author);
   let channelId = input.channel_id;
   if (input.dm || (channelId && !world.channels.has(channelId) && !input.guild_id)) {
@@ -65,7 +61,7 @@ export function buildInboundMessage(world: DiscordWorld, input: InboundMessageIn
     embeds: input.embeds ?? [],
     components: [],
     pinned: false,
-    flags: 0,
+    flags: 0 as MessageFlags,
     nonce: snowflake(),
     ...(referenced && {
       message_reference: {
@@ -78,23 +74,6 @@ export function buildInboundMessage(world: DiscordWorld, input: InboundMessageIn
     }),
   };
   return world.storeMessage(message);
-}
-
-/**
- * What a session without the MESSAGE_CONTENT intent sees: Discord blanks content, embeds,
- * attachments and components, except in DMs, in the app's own messages and in messages that
- * mention the app.
- */
-export function applyContentIntent(
-  message: StoredMessage,
-  intents: number,
-  botId: string,
-): StoredMessage {
-  if ((intents & MESSAGE_CONTENT_INTENT) !== 0) return message;
-  const isDm = message.guild_id === undefined;
-  const mentionsBot = message.mentions.some((user) => user.id === botId);
-  if (isDm || mentionsBot || message.author.id === botId) return message;
-  return { ...message, content: '', embeds: [], attachments: [], components: [] };
 }
 
 /** Body of `POST /channels/:id/messages`, as far as the fake looks at it. */

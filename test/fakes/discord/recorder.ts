@@ -30,7 +30,9 @@ export class Recorder<T> {
       const timer = setTimeout(() => {
         this.#waiters.delete(notify);
         const seen = JSON.stringify(this.items, null, 2).slice(0, 2_000);
-        reject(new Error(`${this.#label}: nothing matched within ${timeoutMs} ms; recorded: ${seen}`));
+        reject(
+          new Error(`${this.#label}: nothing matched within ${timeoutMs} ms; recorded: ${seen}`),
+        );
       }, timeoutMs);
       this.#waiters.add(notify);
     });

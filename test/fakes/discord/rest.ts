@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { APIChannel, APIThreadChannel } from 'discord.js';
+import type { APIChannel } from 'discord.js';
 import { FailurePlan, failureResponse, routeKey } from './failures.ts';
 import { buildBotMessage, type CreateMessageBody } from './messages.ts';
 import { Recorder } from './recorder.ts';
-import { type DiscordWorld, discordTimestamp, type StoredMessage } from './world.ts';
+import { bucketOf, error, formError, type Reply, rateLimitHeaders, readBody } from './rest-http.ts';
+import { startThread } from './threads.ts';
+import type { DiscordWorld, StoredMessage } from './world.ts';
 
 /** Every REST request the fake answered. `route` is e.g. `POST /channels/:id/messages`. */
 export interface RestCall {
@@ -44,21 +45,7 @@ export interface FakeRestHooks {
   onThreadCreated: (thread: APIChannel) => void;
 }
 
-interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
 type Handler = (params: string[], body: Record<string, unknown>, files: string[]) => Reply;
-
-const error = (status: number, code: number, message: string, errors?: unknown): Reply => ({
-  status,
-  body: { message, code, ...(errors !== undefined && { errors }) },
-});
-
-const formError = (field: string, code: string, message: string): Reply =>
-  error(400, 50035, 'Invalid Form Body', { [field]: { _errors: [{ code, message }] } });
 
 /** Discord's REST API for the routes a support bot uses; unknown routes answer 404 like Discord. */
 export class FakeRest {
@@ -79,7 +66,10 @@ export class FakeRest {
       ['POST /users/@me/channels', (_, body) => this.#openDm(body)],
       ['GET /channels/:id', ([id = '']) => this.#getChannel(id)],
       ['POST /channels/:id/typing', ([id = '']) => this.#typing(id)],
-      ['POST /channels/:id/messages', ([id = ''], body, files) => this.#createMessage(id, body, files)],
+      [
+        'POST /channels/:id/messages',
+        ([id = ''], body, files) => this.#createMessage(id, body, files),
+      ],
       [
         'POST /channels/:id/messages/:id/threads',
         ([id = '', messageId = ''], body) => this.#startThread(id, messageId, body),
@@ -104,7 +94,9 @@ export class FakeRest {
     } else {
       route = match.key;
       const failure = this.failures.take(match.key);
-      reply = failure ? failureResponse(failure, bucketOf(match.key)) : match.handler(match.params, body, files);
+      reply = failure
+        ? failureResponse(failure, bucketOf(match.key))
+        : match.handler(match.params, body, files);
       if (reply.status < 300 && match.key !== 'GET /gateway/bot') {
         reply.headers = { ...rateLimitHeaders(bucketOf(match.key)), ...reply.headers };
       }
@@ -188,87 +180,10 @@ export class FakeRest {
   }
 
   #startThread(channelId: string, messageId: string, body: Record<string, unknown>): Reply {
-    const parent = this.#world.channels.get(channelId);
-    if (!parent) return error(404, 10003, 'Unknown Channel');
-    if (parent.type !== 0 && parent.type !== 5) {
-      return error(400, 50024, 'Cannot execute action on this channel type');
-    }
-    if (this.#world.messages.get(messageId)?.channel_id !== channelId) {
-      return error(404, 10008, 'Unknown Message');
-    }
-    const name = body.name;
-    if (typeof name !== 'string' || name.length < 1 || name.length > 100) {
-      return formError('name', 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
-    }
-    if (this.#world.channels.has(messageId)) {
-      return error(400, 160004, 'A thread has already been created for this message');
-    }
-    const now = discordTimestamp();
-    const defaultArchive =
-      'default_auto_archive_duration' in parent ? parent.default_auto_archive_duration : undefined;
-    const thread: APIThreadChannel & { guild_id?: string } = {
-      id: messageId,
-      type: 11,
-      guild_id: this.#world.guildIdOf(channelId),
-      parent_id: channelId,
-      owner_id: this.#world.bot.id,
-      name,
-      last_message_id: null,
-      rate_limit_per_user: typeof body.rate_limit_per_user === 'number' ? body.rate_limit_per_user : 0,
-      flags: 0,
-      message_count: 0,
-      member_count: 1,
-      total_message_sent: 0,
-      thread_metadata: {
-        archived: false,
-        auto_archive_duration: body.auto_archive_duration ?? defaultArchive ?? 4320,
-        archive_timestamp: now,
-        locked: false,
-        create_timestamp: now,
-      },
-      member: { id: messageId, user_id: this.#world.bot.id, join_timestamp: now, flags: 1 },
-    };
-    this.#world.channels.set(thread.id, thread);
-    this.threads.push({ parentId: channelId, messageId, name, thread });
-    this.#hooks.onThreadCreated(thread);
-    return { status: 201, body: thread };
+    const result = startThread(this.#world, channelId, messageId, body);
+    if ('status' in result) return result;
+    this.threads.push({ parentId: channelId, messageId, name: result.name, thread: result });
+    this.#hooks.onThreadCreated(result);
+    return { status: 201, body: result };
   }
-}
-
-function bucketOf(route: string): string {
-  return createHash('sha1').update(route).digest('hex').slice(0, 32);
-}
-
-function rateLimitHeaders(bucket: string): Record<string, string> {
-  // A bucket that never runs dry: real headers, so @discordjs/rest takes its normal path.
-  return {
-    'x-ratelimit-limit': '5',
-    'x-ratelimit-remaining': '4',
-    'x-ratelimit-reset': String(Date.now() / 1000 + 5),
-    'x-ratelimit-reset-after': '5',
-    'x-ratelimit-bucket': bucket,
-  };
-}
-
-/** JSON, or multipart with `payload_json` + `files[n]` as @discordjs/rest sends uploads. */
-async function readBody(
-  req: IncomingMessage,
-): Promise<{ body: Record<string, unknown>; files: string[] }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  const type = req.headers['content-type'] ?? '';
-  if (raw.length === 0) return { body: {}, files: [] };
-  if (type.startsWith('multipart/form-data')) {
-    const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
-    const files: string[] = [];
-    let body: Record<string, unknown> = {};
-    for (const [key, value] of form) {
-      if (typeof value !== 'string') files.push(value.name);
-      else if (key === 'payload_json') body = JSON.parse(value) as Record<string, unknown>;
-      else body[key] = value;
-    }
-    return { body, files };
-  }
-  return { body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, files: [] };
 }

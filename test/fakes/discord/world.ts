@@ -5,6 +5,7 @@ import type {
   APIGuildMember,
   APIMessage,
   APIUser,
+  ChannelFlags,
   GatewayDispatchPayload,
   GatewayGuildCreateDispatchData,
   GatewayReadyDispatchData,
@@ -30,8 +31,12 @@ export function discordTimestamp(date = new Date()): string {
   return date.toISOString().replace('Z', '000+00:00');
 }
 
-/** A message as the fake stores it: the REST shape plus the guild it lives in, if any. */
-export type StoredMessage = APIMessage & { guild_id?: string };
+/** A message as the fake stores it: the REST shape plus MESSAGE_CREATE's extra fields. */
+export type StoredMessage = APIMessage & {
+  guild_id?: string;
+  channel_type?: number;
+  member?: Omit<APIGuildMember, 'user'>;
+};
 
 /**
  * Everything the fake Discord knows: the bot, one guild (from `guild-create.json`), its users
@@ -101,7 +106,7 @@ export class DiscordWorld {
       type: 1,
       name: null,
       last_message_id: null,
-      flags: 0,
+      flags: 0 as ChannelFlags,
       recipients: [user],
     };
     this.channels.set(channel.id, channel);

@@ -1,0 +1,496 @@
+import { escapeHtml, renderMarkdown } from '/markdown.js';
+
+/**
+ * The agent desk used while Slack is not configured. It reads /desk/api/* with the admin
+ * token and follows /desk/api/stream. EventSource cannot send an Authorization header,
+ * so the stream is read with fetch() and its SSE frames are parsed here.
+ */
+
+const TOKEN_KEY = 'switchboard.desk.token';
+const AGENT_KEY = 'switchboard.desk.agent';
+const STATUSES = ['open', 'claimed', 'resolved'];
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  live: $('live-status'),
+  agent: $('agent-name'),
+  signOut: $('sign-out'),
+  tokenPanel: $('token-panel'),
+  tokenForm: $('token-form'),
+  tokenInput: $('token-input'),
+  tokenError: $('token-error'),
+  desk: $('desk'),
+  list: $('handoff-list'),
+  listEmpty: $('list-empty'),
+  listError: $('list-error'),
+  detailEmpty: $('detail-empty'),
+  detailBody: $('detail-body'),
+  customer: $('detail-customer'),
+  meta: $('detail-meta'),
+  badges: $('detail-badges'),
+  summary: $('detail-summary'),
+  conversation: $('conversation'),
+  error: $('desk-error'),
+  claim: $('claim'),
+  resolve: $('resolve'),
+  note: $('action-note'),
+  replyForm: $('reply-form'),
+  replyInput: $('reply-input'),
+  replySend: $('reply-send'),
+};
+
+const state = {
+  token: null,
+  filter: 'open',
+  /** @type {Map<number, object>} handoffs by id */
+  handoffs: new Map(),
+  selected: null,
+  /** Message ids shown for the selected handoff (stream and reloads overlap). */
+  seen: new Set(),
+  unread: new Set(),
+  streamAbort: null,
+  busy: false,
+};
+
+class Unauthorized extends Error {}
+
+// ---- storage and token ----
+
+function load(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function save(key, value) {
+  try {
+    if (value) localStorage.setItem(key, value);
+    else localStorage.removeItem(key);
+  } catch {
+    // Without storage the desk still works; it just asks again next visit.
+  }
+}
+
+/** Takes `#token=...` from the URL once, stores it, and removes it from the address bar. */
+function tokenFromFragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const token = params.get('token');
+  if (!token) return null;
+  save(TOKEN_KEY, token);
+  history.replaceState(null, '', location.pathname + location.search);
+  return token;
+}
+
+function askForToken(message) {
+  stopStream();
+  state.token = null;
+  save(TOKEN_KEY, null);
+  els.desk.hidden = true;
+  els.signOut.hidden = true;
+  els.tokenPanel.hidden = false;
+  els.tokenError.textContent = message ?? '';
+  els.tokenError.hidden = !message;
+  setLive('off');
+  els.tokenInput.focus();
+}
+
+// ---- API ----
+
+async function api(path, { method = 'GET', body } = {}) {
+  const headers = { authorization: `Bearer ${state.token}` };
+  if (body) headers['content-type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(`/desk/api${path}`, {
+      method,
+      headers,
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new Error("Can't reach Switchboard. Check that it is running and try again.");
+  }
+  if (res.status === 401) {
+    askForToken('That token was not accepted. Check data/admin-token and try again.');
+    throw new Unauthorized('unauthorized');
+  }
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const message = data.message ? sentence(data.message) : `Request failed (HTTP ${res.status}).`;
+    const error = new Error(message);
+    error.status = res.status;
+    throw error;
+  }
+  return data;
+}
+
+function sentence(text) {
+  const s = String(text).trim();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+// ---- live stream ----
+
+/** Splits SSE text into complete frames; returns them and the unfinished rest. */
+function parseSse(buffer) {
+  const frames = [];
+  const parts = buffer.replace(/\r\n/g, '\n').split('\n\n');
+  const rest = parts.pop() ?? '';
+  for (const part of parts) {
+    let event = 'message';
+    const data = [];
+    for (const line of part.split('\n')) {
+      if (!line || line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+    }
+    if (data.length) frames.push({ event, data: data.join('\n') });
+  }
+  return { frames, rest };
+}
+
+async function runStream() {
+  stopStream();
+  const abort = new AbortController();
+  state.streamAbort = abort;
+  let delay = 1000;
+  while (!abort.signal.aborted) {
+    try {
+      setLive('connecting');
+      const res = await fetch('/desk/api/stream', {
+        headers: { authorization: `Bearer ${state.token}`, accept: 'text/event-stream' },
+        signal: abort.signal,
+      });
+      if (res.status === 401) {
+        askForToken('That token was not accepted. Check data/admin-token and try again.');
+        return;
+      }
+      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+      setLive('on');
+      delay = 1000;
+      // The stream does not replay missed events: reload what may have changed meanwhile.
+      await refreshAll().catch(() => undefined);
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        const parsed = parseSse(buffer + value);
+        buffer = parsed.rest;
+        for (const frame of parsed.frames) onFrame(frame);
+      }
+    } catch {
+      if (abort.signal.aborted) return;
+    }
+    setLive('off');
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 15_000);
+  }
+}
+
+function stopStream() {
+  state.streamAbort?.abort();
+  state.streamAbort = null;
+}
+
+function onFrame({ event, data }) {
+  let payload;
+  try {
+    payload = JSON.parse(data);
+  } catch {
+    return;
+  }
+  if (event === 'handoff') {
+    upsertHandoff(payload);
+  } else if (event === 'message') {
+    if (payload.handoffId === state.selected) addMessage(payload);
+    else if (payload.role === 'customer') state.unread.add(payload.handoffId);
+    renderList();
+  }
+}
+
+function setLive(mode) {
+  els.live.dataset.state = mode;
+  els.live.textContent = { on: 'Live', connecting: 'Connecting…', off: 'Offline' }[mode];
+}
+
+// ---- handoffs ----
+
+async function refreshAll() {
+  const { handoffs } = await api('/handoffs');
+  state.handoffs = new Map(handoffs.map((h) => [h.id, h]));
+  showListError('');
+  renderList();
+  if (state.selected && state.handoffs.has(state.selected)) await openHandoff(state.selected);
+}
+
+function upsertHandoff(h) {
+  state.handoffs.set(h.id, h);
+  renderList();
+  if (h.id === state.selected) renderDetail();
+}
+
+function age(iso) {
+  const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+  if (seconds < 60) return 'just now';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86_400)} d ago`;
+}
+
+const PLATFORMS = { web: 'Web chat', slack: 'Slack', discord: 'Discord', telegram: 'Telegram' };
+const platformName = (platform) => PLATFORMS[platform] ?? platform;
+
+function statusLabel(h) {
+  if (h.status === 'open') return 'Waiting for an agent';
+  if (h.status === 'claimed') return `Claimed by ${h.agent ?? 'an agent'}`;
+  return h.agent ? `Resolved by ${h.agent}` : 'Resolved';
+}
+
+function badges(h) {
+  const badge = (kind, value) =>
+    value
+      ? `<span class="badge ${kind} ${kind}-${escapeHtml(value)}" title="${kind}">${escapeHtml(value.replace(/[-_]/g, ' '))}</span>`
+      : '';
+  return (
+    badge('category', h.category) + badge('priority', h.priority) + badge('sentiment', h.sentiment)
+  );
+}
+
+function renderList() {
+  const all = [...state.handoffs.values()];
+  for (const status of STATUSES) {
+    const n = all.filter((h) => h.status === status).length;
+    document.querySelector(`[data-count="${status}"]`).textContent = String(n);
+  }
+  for (const tab of document.querySelectorAll('.tab')) {
+    tab.setAttribute('aria-pressed', String(tab.dataset.status === state.filter));
+  }
+  const shown = all
+    .filter((h) => h.status === state.filter)
+    .sort((a, b) => (state.filter === 'resolved' ? b.id - a.id : a.id - b.id));
+  els.list.replaceChildren(
+    ...shown.map((h) => {
+      const li = document.createElement('li');
+      const unread = state.unread.has(h.id)
+        ? '<span class="unread" title="New messages"></span>'
+        : '';
+      const agent = h.agent ? ` · ${escapeHtml(h.agent)}` : '';
+      li.innerHTML = `
+        <button type="button" class="handoff-item" data-handoff-id="${h.id}"
+          aria-current="${h.id === state.selected}">
+          <span class="item-top">
+            <span class="item-customer">${unread}${escapeHtml(h.customer || 'Customer')}</span>
+            <span class="item-age" data-age="${escapeHtml(h.createdAt)}">${age(h.createdAt)}</span>
+          </span>
+          <span class="item-platform">${escapeHtml(platformName(h.platform))} · #${h.id}${agent}</span>
+          <span class="item-summary">${escapeHtml(h.summary || 'No summary')}</span>
+          <span class="badges">${badges(h)}</span>
+        </button>`;
+      return li;
+    }),
+  );
+  els.listEmpty.hidden = shown.length > 0;
+  const open = all.filter((h) => h.status === 'open').length;
+  document.title = `${open ? `(${open}) ` : ''}Desk · Switchboard`;
+}
+
+async function openHandoff(id) {
+  const firstOpen = state.selected !== id;
+  state.selected = id;
+  state.unread.delete(id);
+  if (firstOpen) {
+    state.seen.clear();
+    els.conversation.replaceChildren();
+    showError('');
+    els.replyInput.value = '';
+  }
+  renderList();
+  renderDetail();
+  try {
+    const { handoff, messages } = await api(`/handoffs/${id}/messages`);
+    if (state.selected !== id) return;
+    state.handoffs.set(id, handoff);
+    for (const m of messages) addMessage(m);
+    renderList();
+    renderDetail();
+  } catch (error) {
+    if (!(error instanceof Unauthorized)) showError(error.message);
+  }
+}
+
+function renderDetail() {
+  const h = state.handoffs.get(state.selected);
+  els.detailEmpty.hidden = Boolean(h);
+  els.detailBody.hidden = !h;
+  if (!h) return;
+  els.customer.textContent = h.customer || 'Customer';
+  els.meta.innerHTML = `${escapeHtml(platformName(h.platform))} · #${h.id} · opened ${age(h.createdAt)}
+    <span class="status status-${escapeHtml(h.status)}">${escapeHtml(statusLabel(h))}</span>`;
+  els.badges.innerHTML = badges(h);
+  els.summary.textContent = h.summary || '';
+  els.claim.hidden = h.status !== 'open';
+  els.resolve.hidden = h.status === 'resolved';
+  els.replyForm.hidden = h.status !== 'claimed';
+  els.note.textContent =
+    h.status === 'open'
+      ? 'Claim this handoff to reply to the customer.'
+      : h.status === 'resolved'
+        ? 'Resolved. If the customer writes again, the bot answers first.'
+        : '';
+  els.note.hidden = h.status === 'claimed';
+  for (const b of [els.claim, els.resolve, els.replySend]) b.disabled = state.busy;
+}
+
+function addMessage(m) {
+  if (state.seen.has(m.id)) return;
+  state.seen.add(m.id);
+  const el = document.createElement('article');
+  const kind = m.internal ? 'internal' : m.role;
+  el.className = `message ${kind}`;
+  el.dataset.messageId = m.id;
+  el.dataset.role = m.role;
+  const label = {
+    customer: m.author || 'Customer',
+    bot: 'Bot',
+    agent: m.author || 'Agent',
+    internal: `Internal note · ${m.author || 'agent'}`,
+    system: '',
+  }[kind];
+  const at = new Date(m.createdAt);
+  const time = Number.isNaN(at.getTime())
+    ? ''
+    : `<time datetime="${at.toISOString()}">${at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>`;
+  const meta = label
+    ? `<div class="meta"><span class="author">${escapeHtml(label)}</span>${time}</div>`
+    : '';
+  el.innerHTML = `${meta}<div class="bubble">${renderMarkdown(m.text, { breaks: m.role !== 'bot' })}</div>`;
+  const id = Number(m.id);
+  const later = [...els.conversation.children].find((c) => Number(c.dataset.messageId) > id);
+  els.conversation.insertBefore(el, later ?? null);
+  requestAnimationFrame(() => {
+    els.conversation.scrollTop = els.conversation.scrollHeight;
+  });
+}
+
+function showListError(text) {
+  els.listError.textContent = text;
+  els.listError.hidden = !text;
+}
+
+function showError(text) {
+  els.error.textContent = text;
+  els.error.hidden = !text;
+}
+
+// ---- agent actions ----
+
+function agentName() {
+  const name = els.agent.value.trim();
+  if (!name) {
+    showError('Enter your name at the top of the page first; the customer sees it.');
+    els.agent.focus();
+    return null;
+  }
+  return name;
+}
+
+/** Runs one agent action on the selected handoff, then shows its fresh state. */
+async function act(path, extra = {}) {
+  const id = state.selected;
+  const name = agentName();
+  if (!id || !name) return false;
+  showError('');
+  state.busy = true;
+  renderDetail();
+  try {
+    const result = await api(`/handoffs/${id}/${path}`, {
+      method: 'POST',
+      body: { agent: { name }, ...extra },
+    });
+    if (result.handoff) {
+      state.handoffs.set(id, result.handoff);
+      state.filter = result.handoff.status;
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof Unauthorized) return false;
+    showError(error.message);
+    // A conflict means someone else changed it: show the handoff as it is now.
+    if (error.status === 409) await refreshAll().catch(() => undefined);
+    return false;
+  } finally {
+    state.busy = false;
+    if (state.token && state.selected === id) await openHandoff(id);
+  }
+}
+
+els.claim.addEventListener('click', async () => {
+  if (await act('claim')) els.replyInput.focus();
+});
+els.resolve.addEventListener('click', () => void act('resolve'));
+els.replyForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const text = els.replyInput.value;
+  if (!text.trim()) return;
+  if (await act('reply', { text })) {
+    els.replyInput.value = '';
+    els.replyInput.focus();
+  }
+});
+els.replyInput.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    els.replyForm.requestSubmit();
+  }
+});
+els.list.addEventListener('click', (event) => {
+  const item = event.target.closest('[data-handoff-id]');
+  if (item) void openHandoff(Number(item.dataset.handoffId));
+});
+for (const tab of document.querySelectorAll('.tab')) {
+  tab.addEventListener('click', () => {
+    state.filter = tab.dataset.status;
+    renderList();
+  });
+}
+els.agent.addEventListener('input', () => save(AGENT_KEY, els.agent.value.trim()));
+els.signOut.addEventListener('click', () => askForToken());
+els.tokenForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = els.tokenInput.value.trim();
+  if (!token) return;
+  save(TOKEN_KEY, token);
+  els.tokenInput.value = '';
+  void start(token);
+});
+
+// Keep the ages ("5 min ago") current.
+setInterval(() => {
+  for (const el of document.querySelectorAll('[data-age]')) el.textContent = age(el.dataset.age);
+  if (state.selected) renderDetail();
+}, 30_000);
+
+async function start(token) {
+  state.token = token;
+  els.tokenPanel.hidden = true;
+  showListError('');
+  try {
+    await refreshAll();
+  } catch (error) {
+    if (error instanceof Unauthorized) return;
+    showListError(error.message);
+  }
+  els.desk.hidden = false;
+  els.signOut.hidden = false;
+  void runStream();
+}
+
+els.agent.value = load(AGENT_KEY) ?? '';
+const initial = tokenFromFragment() ?? load(TOKEN_KEY);
+if (initial) void start(initial);
+else askForToken();

@@ -18,9 +18,9 @@ import type { Assistant } from './engine/types.ts';
 import { createWebhookDispatcher } from './engine/webhooks/dispatcher.ts';
 import { webhookRoutes } from './http/api/webhooks.ts';
 import { createApp } from './http/app.ts';
-import { createMetrics } from './metrics.ts';
 import { bearerAuth } from './http/errors.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
 import { createStore, type Store } from './store/index.ts';
 
 /** A running Switchboard: what tests and the CLI hold on to. */

@@ -8,7 +8,8 @@ function sources(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-const SDKS = /from ['"](@slack\/bolt|@slack\/web-api|@slack\/socket-mode|discord\.js|@discordjs\/[^'"]+|grammy|@grammyjs\/[^'"]+)['"]/;
+const SDKS =
+  /from ['"](@slack\/bolt|@slack\/web-api|@slack\/socket-mode|discord\.js|@discordjs\/[^'"]+|grammy|@grammyjs\/[^'"]+)['"]/;
 
 describe('architecture', () => {
   it('keeps platform SDKs out of the engine, AI, store and HTTP layers', () => {

@@ -46,19 +46,24 @@ export function tokenize(text: string, known: (word: string) => boolean): string
   const normalized = text.normalize('NFKC').toLowerCase().replace(APOSTROPHES, "'");
   for (const match of normalized.matchAll(TOKEN)) {
     const word = match[0];
-    if (known(word)) tokens.push(word);
+    // "dont" and "cant" are in the vocabulary too, but in support chat they mean "do not".
+    const negation = bareNegation(word);
+    if (negation) tokens.push(...negation);
+    else if (known(word)) tokens.push(word);
     else tokens.push(...splitUnknown(word));
   }
   return tokens;
 }
 
+function bareNegation(word: string): string[] | undefined {
+  const stem = word.slice(0, -2);
+  if (!word.endsWith('nt') || !BARE_NEGATIONS.has(stem)) return undefined;
+  return [NEGATION_STEMS[stem] ?? stem, 'not'];
+}
+
 function splitUnknown(word: string): string[] {
   if (word.endsWith("n't")) {
     const stem = word.slice(0, -3);
-    return [NEGATION_STEMS[stem] ?? stem, 'not'];
-  }
-  if (word.endsWith('nt') && BARE_NEGATIONS.has(word.slice(0, -2))) {
-    const stem = word.slice(0, -2);
     return [NEGATION_STEMS[stem] ?? stem, 'not'];
   }
   const clitic = /^([^'-]+)'(s|m|re|ve|ll|d)$/.exec(word);

@@ -115,6 +115,29 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.queue.idle();
   }
 
+  /**
+   * Tells a customer something outside a turn (e.g. "the fix is out"): stores a system
+   * message in their conversation and sends it through the conversation's platform
+   * adapter. When the conversation has expired, the platform is read from the namespaced
+   * id and the message is sent without being stored. Returns false when no adapter for
+   * that platform is registered; delivery errors are logged, never thrown.
+   */
+  async notify(conversationId: string, text: string): Promise<boolean> {
+    if (this.deps.store.conversations.get(conversationId)) {
+      await this.reply(conversationId, { role: 'system', text });
+      return true;
+    }
+    const adapter = this.adapters.get(conversationId.split(':')[0] as Platform);
+    if (!adapter) return false;
+    try {
+      await adapter.send(conversationId, { text, from: 'system' });
+      return true;
+    } catch (error) {
+      this.deps.logger.error({ err: error, conversationId }, 'notification failed');
+      return false;
+    }
+  }
+
   /** Posts failed desk posts again and re-announces handoffs past the SLA. */
   announceDueHandoffs(now = Date.now()): Promise<number> {
     return announceDue(this.handoffs, this.deps.handoffSlaMs, now);

@@ -46,7 +46,9 @@ export class EventStore {
       .prepare<
         { type: string | null; after: string; limit: number },
         { id: string; type: EventType; payload: string; created_at: number }
-      >('SELECT * FROM events WHERE (@type IS NULL OR type = @type) AND id > @after ORDER BY id LIMIT @limit')
+      >(
+        'SELECT * FROM events WHERE (@type IS NULL OR type = @type) AND id > @after ORDER BY id LIMIT @limit',
+      )
       .all({ type: options.type ?? null, after: options.after ?? '', limit: options.limit ?? 100 })
       .map((r) => ({
         id: r.id,

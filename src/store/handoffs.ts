@@ -144,7 +144,11 @@ export class HandoffStore {
       .prepare<{ status: string | null; limit: number; offset: number }, Row>(
         'SELECT * FROM handoffs WHERE (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit OFFSET @offset',
       )
-      .all({ status: options.status ?? null, limit: options.limit ?? 50, offset: options.offset ?? 0 })
+      .all({
+        status: options.status ?? null,
+        limit: options.limit ?? 50,
+        offset: options.offset ?? 0,
+      })
       .map(toHandoff);
   }
 

@@ -1,17 +1,21 @@
 import { ConversationStore } from './conversations.ts';
 import { type Db, openDatabase } from './db.ts';
+import { DigestStore } from './digests.ts';
 import { EventStore } from './events.ts';
 import { HandoffStore } from './handoffs.ts';
 import { KnowledgeStore } from './knowledge.ts';
+import { OverviewStore } from './overview.ts';
 import { TicketStore } from './tickets.ts';
 import { prepareVectorTables } from './vectors.ts';
 import { WebhookStore } from './webhooks.ts';
 
 export type { Conversation, StoredMessage } from './conversations.ts';
 export type { Db } from './db.ts';
+export type { StoredDigest, WindowCluster, WindowTicket } from './digests.ts';
 export { EVENT_TYPES, type EventType, type OutboxEvent } from './events.ts';
 export type { Handoff, HandoffStatus } from './handoffs.ts';
 export type { KnowledgeChunk } from './knowledge.ts';
+export type { Overview } from './overview.ts';
 export type { NewTicket, Ticket, TicketFilter } from './tickets.ts';
 
 /**
@@ -26,6 +30,8 @@ export interface Store {
   readonly tickets: TicketStore;
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
+  readonly digests: DigestStore;
+  readonly overview: OverviewStore;
   transaction<T>(fn: () => T): T;
   /** Creates the vec0 tables for the embedder; true when the embedder changed. */
   prepareVectors(embedder: string, dimensions: number): boolean;
@@ -43,6 +49,8 @@ export function createStore(file: string): Store {
     tickets: new TicketStore(db),
     events: new EventStore(db),
     webhooks: new WebhookStore(db),
+    digests: new DigestStore(db),
+    overview: new OverviewStore(db),
     transaction: (fn) => db.transaction(fn)(),
     prepareVectors: (embedder, dimensions) => prepareVectorTables(db, embedder, dimensions),
     close: () => db.close(),

@@ -8,7 +8,10 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3000);
     expect(config.host).toBe('127.0.0.1');
     expect(config.channels.web.enabled).toBe(true);
-    expect(config.channels.discord).toEqual({ enabled: false, reason: 'DISCORD_BOT_TOKEN is not set' });
+    expect(config.channels.discord).toEqual({
+      enabled: false,
+      reason: 'DISCORD_BOT_TOKEN is not set',
+    });
     expect(Object.isFrozen(config.ai)).toBe(true);
   });
 
@@ -41,6 +44,8 @@ describe('loadConfig', () => {
       timeout: 20_000,
     });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('PORT: must be a whole number from 0 to 65535. Fix: set PORT to a free TCP port');
+    expect(run.stderr).toContain(
+      'PORT: must be a whole number from 0 to 65535. Fix: set PORT to a free TCP port',
+    );
   });
 });

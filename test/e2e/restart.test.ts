@@ -9,7 +9,9 @@ describe('stop and start again', () => {
     const first = await startTestSwitchboard({ DATA_DIR: data.dir });
     const client = webClient(first.url);
     const human = await client.send('I want to talk to a person');
-    const bug = await client.send('Checkout fails with an error on Chrome 120 when I pay by card, every single time');
+    const bug = await client.send(
+      'Checkout fails with an error on Chrome 120 when I pay by card, every single time',
+    );
     await first.engine.idle();
     const token = first.adminToken;
     const before = await client.messages(bug.body.conversationId);
@@ -28,7 +30,9 @@ describe('stop and start again', () => {
       // The conversation continues where it left off: the bot stays out of the handed-off one.
       await again.send('Are you there?', human.body.conversationId);
       await second.engine.idle();
-      const bots = (await again.messages(human.body.conversationId)).messages.filter((m) => m.role === 'bot');
+      const bots = (await again.messages(human.body.conversationId)).messages.filter(
+        (m) => m.role === 'bot',
+      );
       expect(bots).toHaveLength(1);
     } finally {
       await second.stop();

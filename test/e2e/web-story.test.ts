@@ -59,33 +59,46 @@ describe('the web chat story, through the HTTP API', () => {
     expect(bot.text).toMatch(/human/i);
 
     const auth = { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' };
-    const list = (await (await fetch(`${sb.url}/desk/api/handoffs?status=open`, { headers: auth })).json()) as {
+    const list = (await (
+      await fetch(`${sb.url}/desk/api/handoffs?status=open`, { headers: auth })
+    ).json()) as {
       handoffs: Array<{ id: number; conversationId: string }>;
     };
     const handoff = list.handoffs.find((h) => h.conversationId === id);
     expect(handoff).toBeDefined();
     const hid = handoff?.id;
     const post = (path: string, payload: object) =>
-      fetch(`${sb.url}/desk/api/handoffs/${hid}/${path}`, { method: 'POST', headers: auth, body: JSON.stringify(payload) });
+      fetch(`${sb.url}/desk/api/handoffs/${hid}/${path}`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(payload),
+      });
 
     expect((await post('claim', { agent: { name: 'Sam' } })).status).toBe(200);
     const second = await post('claim', { agent: { name: 'Alex' } });
     expect(second.status).toBe(409);
     expect(((await second.json()) as { message: string }).message).toContain('Sam');
 
-    expect((await post('reply', { agent: { name: 'Sam' }, text: "Hi, I'm Sam. How can I help?" })).status).toBe(200);
-    expect((await post('reply', { agent: { name: 'Sam' }, text: '// customer seems new' })).status).toBe(200);
+    expect(
+      (await post('reply', { agent: { name: 'Sam' }, text: "Hi, I'm Sam. How can I help?" }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await post('reply', { agent: { name: 'Sam' }, text: '// customer seems new' })).status,
+    ).toBe(200);
     const agentLine = await waitForMessage(client, id, (m) => m.role === 'agent');
     expect(agentLine.text).toBe("Hi, I'm Sam. How can I help?");
 
     await client.send('My order #4411 never arrived', id);
     const deskView = async () =>
-      (await (await fetch(`${sb.url}/desk/api/handoffs/${hid}/messages`, { headers: auth })).json()) as {
+      (await (
+        await fetch(`${sb.url}/desk/api/handoffs/${hid}/messages`, { headers: auth })
+      ).json()) as {
         messages: Array<{ role: string; text: string }>;
       };
-    await expect.poll(async () => (await deskView()).messages.map((m) => m.text), { timeout: 5000 }).toContain(
-      'My order #4411 never arrived',
-    );
+    await expect
+      .poll(async () => (await deskView()).messages.map((m) => m.text), { timeout: 5000 })
+      .toContain('My order #4411 never arrived');
     // While a human has the conversation, the bot stays quiet.
     const afterRelay = await client.messages(id);
     expect(afterRelay.messages.filter((m) => m.role === 'bot')).toHaveLength(1);
@@ -102,18 +115,31 @@ describe('the web chat story, through the HTTP API', () => {
     const ask = await waitForMessage(client, id, (m) => m.role === 'bot');
     expect(ask.text).toMatch(/device or browser/i);
 
-    await client.send("iPhone 14 on iOS 17, app version 3.2.1. It just closes, no error.", id);
-    const filed = await waitForMessage(client, id, (m) => m.role === 'bot' && /T-\d{4}/.test(m.text));
+    await client.send('iPhone 14 on iOS 17, app version 3.2.1. It just closes, no error.', id);
+    const filed = await waitForMessage(
+      client,
+      id,
+      (m) => m.role === 'bot' && /T-\d{4}/.test(m.text),
+    );
     const ref = /T-\d{4}/.exec(filed.text)?.[0] as string;
     const ticket = sb.store.tickets.byRef(ref);
-    expect(ticket).toMatchObject({ kind: 'bug', category: 'bug', priority: 'high', sentiment: 'negative' });
+    expect(ticket).toMatchObject({
+      kind: 'bug',
+      category: 'bug',
+      priority: 'high',
+      sentiment: 'negative',
+    });
     expect(ticket?.summary).toMatch(/crashes every time I open settings/);
     expect(ticket?.tags).toEqual(expect.arrayContaining(['crash', 'ios']));
   });
 
   it('processes a repeated client message id once', async () => {
     const first = await client.send('Do you support Apple Pay?', undefined, 'client-1');
-    const again = await client.send('Do you support Apple Pay?', first.body.conversationId, 'client-1');
+    const again = await client.send(
+      'Do you support Apple Pay?',
+      first.body.conversationId,
+      'client-1',
+    );
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ duplicate: true, messageId: first.body.messageId });
     await waitForMessage(client, first.body.conversationId, (m) => m.role === 'bot');
@@ -125,7 +151,11 @@ describe('the web chat story, through the HTTP API', () => {
 
   it('answers malformed input with a 400 and a reason, never a 500', async () => {
     const post = (body: string) =>
-      fetch(`${sb.url}/web/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      fetch(`${sb.url}/web/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
     const cases: Array<[string, RegExp]> = [
       ['{"text":"   "}', /empty/],
       [JSON.stringify({ text: 'x'.repeat(4001) }), /at most 4000/],
@@ -142,6 +172,9 @@ describe('the web chat story, through the HTTP API', () => {
 
   it('keeps the admin API behind the bearer token', async () => {
     expect((await fetch(`${sb.url}/desk/api/handoffs`)).status).toBe(401);
-    expect((await fetch(`${sb.url}/desk/api/handoffs`, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    expect(
+      (await fetch(`${sb.url}/desk/api/handoffs`, { headers: { authorization: 'Bearer nope' } }))
+        .status,
+    ).toBe(401);
   });
 });

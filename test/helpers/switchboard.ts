@@ -35,10 +35,19 @@ export function webClient(baseUrl: string) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text, conversationId, messageId }),
       });
-      return { status: res.status, body: (await res.json()) as { conversationId: string; messageId: string; duplicate: boolean } };
+      return {
+        status: res.status,
+        body: (await res.json()) as {
+          conversationId: string;
+          messageId: string;
+          duplicate: boolean;
+        },
+      };
     },
     async messages(conversationId: string, after = 0) {
-      const res = await fetch(`${baseUrl}/web/conversations/${conversationId}/messages?after=${after}`);
+      const res = await fetch(
+        `${baseUrl}/web/conversations/${conversationId}/messages?after=${after}`,
+      );
       return (await res.json()) as {
         status: string;
         handoff: { id: number; status: string } | null;

@@ -221,15 +221,26 @@ function setLive(mode) {
 // ---- handoffs ----
 
 async function refreshAll() {
-  const { handoffs } = await api('/handoffs');
-  state.handoffs = new Map(handoffs.map((h) => [h.id, h]));
+  // One request per status, so a long tail of resolved handoffs never crowds out open ones.
+  const lists = await Promise.all(STATUSES.map((s) => api(`/handoffs?status=${s}`)));
+  for (const { handoffs } of lists) for (const h of handoffs) remember(h);
   showListError('');
   renderList();
   if (state.selected && state.handoffs.has(state.selected)) await openHandoff(state.selected);
 }
 
-function upsertHandoff(h) {
+/**
+ * Keeps the newest known state of a handoff. A handoff only moves forward (open, claimed,
+ * resolved), so a list fetched before a live event arrived cannot undo what the event said.
+ */
+function remember(h) {
+  const known = state.handoffs.get(h.id);
+  if (known && STATUSES.indexOf(known.status) > STATUSES.indexOf(h.status)) return;
   state.handoffs.set(h.id, h);
+}
+
+function upsertHandoff(h) {
+  remember(h);
   renderList();
   if (h.id === state.selected) renderDetail();
 }
@@ -314,7 +325,7 @@ async function openHandoff(id) {
   try {
     const { handoff, messages } = await api(`/handoffs/${id}/messages`);
     if (state.selected !== id) return;
-    state.handoffs.set(id, handoff);
+    remember(handoff);
     for (const m of messages) addMessage(m);
     renderList();
     renderDetail();
@@ -413,7 +424,7 @@ async function act(path, extra = {}) {
       body: { agent: { name }, ...extra },
     });
     if (result.handoff) {
-      state.handoffs.set(id, result.handoff);
+      remember(result.handoff);
       state.filter = result.handoff.status;
     }
     return true;

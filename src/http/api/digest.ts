@@ -1,0 +1,70 @@
+import { type Response, Router } from 'express';
+import { z } from 'zod';
+import { buildDigest, type Digest, parseSince, renderDigestMarkdown } from '../../engine/digest.ts';
+import type { Store } from '../../store/index.ts';
+import { HttpError, parseOr400 } from '../errors.ts';
+
+/** What the digest routes need: the store and the configured defaults (`config.digest`). */
+export interface DigestRoutesDeps {
+  store: Store;
+  topN: number;
+  /** The time zone Markdown shows times in (`DIGEST_TZ`). */
+  timezone: string;
+}
+
+const format = z.enum(['json', 'md'], { error: 'format must be json or md' }).default('json');
+const digestQuery = z.strictObject({
+  since: z.string().default('24h'),
+  format,
+  top: z.coerce.number().int().min(1).max(100).optional(),
+});
+const listQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const idParam = z.coerce.number({ error: 'id must be a number' }).int().positive();
+
+/**
+ * The digest, mounted under `/api` behind bearer auth:
+ * - `GET /digest?since=24h&format=json|md&top=N`: built now over `since` until now, not stored.
+ * - `GET /digests?limit=&offset=`: the stored (scheduled) digests, newest first.
+ * - `GET /digests/:id?format=json|md`: one stored digest.
+ */
+export function digestRoutes({ store, topN, timezone }: DigestRoutesDeps): Router {
+  const router = Router();
+  const send = (res: Response, digest: Digest, as: 'json' | 'md') => {
+    if (as === 'md')
+      res.type('text/markdown; charset=utf-8').send(renderDigestMarkdown(digest, timezone));
+    else res.json({ digest });
+  };
+
+  router.get('/digest', (req, res) => {
+    const q = parseOr400(digestQuery, req.query);
+    const now = Date.now();
+    const since = parseSince(q.since, now);
+    if (since === undefined) {
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `since: "${q.since}" is not a window; use a duration such as 24h or 7d (at most 366d) or a past ISO time`,
+      );
+    }
+    send(res, buildDigest(store, { since, until: now, topN: q.top ?? topN }, now), q.format);
+  });
+
+  router.get('/digests', (req, res) => {
+    const { limit, offset } = parseOr400(listQuery, req.query);
+    const page = store.digests.list(limit, offset);
+    res.json({ digests: page.digests, total: page.total, limit, offset });
+  });
+
+  router.get('/digests/:id', (req, res) => {
+    const id = parseOr400(idParam, req.params.id);
+    const as = parseOr400(z.strictObject({ format }), req.query).format;
+    const digest = store.digests.get(id);
+    if (!digest) throw new HttpError(404, 'not_found', `no digest ${id}`);
+    send(res, digest, as);
+  });
+
+  return router;
+}

@@ -40,28 +40,31 @@ export async function readSourceVectors(
     const words: string[] = [];
     const row = new Float64Array(dimensions + 2);
     let seen = 0;
-    let pending: Buffer = Buffer.alloc(0);
+    // One reusable buffer: each read appends after the unparsed tail of the previous one.
+    const work = Buffer.allocUnsafe(CHUNK_BYTES * 2);
+    let filled = 0;
     let position = 0;
     let inVectors = false;
     while (seen < limit) {
-      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      const { bytesRead } = await file.read(chunk, 0, CHUNK_BYTES, position);
+      const { bytesRead } = await file.read(work, filled, work.length - filled, position);
       position += bytesRead;
-      const buf = Buffer.concat([pending, chunk.subarray(0, bytesRead)]);
+      filled += bytesRead;
+      const buf = work.subarray(0, filled);
       let at = 0;
       if (!inVectors) {
         const found = buf.indexOf(VECTORS_KEY);
         if (found < 0) {
           if (bytesRead === 0) break;
-          pending = buf.subarray(Math.max(0, buf.length - VECTORS_KEY.length));
+          at = Math.max(0, filled - VECTORS_KEY.length);
+          filled = work.copy(work, 0, at, filled);
           continue;
         }
         inVectors = true;
         at = found + VECTORS_KEY.length;
       }
       while (seen < limit) {
-        while (at < buf.length && buf[at] !== QUOTE && buf[at] !== CLOSE_BRACE) at++;
-        if (at >= buf.length || buf[at] === CLOSE_BRACE) break;
+        while (at < filled && buf[at] !== QUOTE && buf[at] !== CLOSE_BRACE) at++;
+        if (at >= filled || buf[at] === CLOSE_BRACE) break;
         const keyEnd = stringEnd(buf, at);
         const arrayEnd = keyEnd < 0 ? -1 : buf.indexOf(CLOSE_BRACKET, keyEnd);
         if (arrayEnd < 0) break;
@@ -76,7 +79,7 @@ export async function readSourceVectors(
         for (let d = 0; d < dimensions; d++) vectors[slot * dimensions + d] = row[d] ?? 0;
       }
       if (bytesRead === 0 || buf[at] === CLOSE_BRACE) break;
-      pending = buf.subarray(at);
+      filled = work.copy(work, 0, at, filled);
     }
     const count = words.length;
     return {

@@ -4,20 +4,26 @@ import type { Agent, ClaimResult, Desk, DeskActions, ReplyResult, ResolveResult 
 import type { Classification, InboundMessage } from './types.ts';
 
 /** The payload of `handoff.*` events, as documented in docs/webhooks.md. */
-export function handoffEventData(h: Handoff): Record<string, unknown> {
+export function handoffEventData(
+  h: Handoff,
+  customerId: string | undefined,
+): Record<string, unknown> {
+  const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
   return {
     handoff: {
       id: h.id,
       conversationId: h.conversationId,
       platform: h.platform,
-      customer: h.customerName,
+      customer: { id: customerId ?? null, name: h.customerName },
       status: h.status,
       summary: h.summary,
       category: h.classification.category,
       priority: h.classification.priority,
       sentiment: h.classification.sentiment,
       agent: h.agentName ? { id: h.agentId, name: h.agentName } : null,
-      createdAt: new Date(h.createdAt).toISOString(),
+      createdAt: iso(h.createdAt),
+      claimedAt: iso(h.claimedAt),
+      resolvedAt: iso(h.resolvedAt),
     },
   };
 }
@@ -58,7 +64,7 @@ export async function openHandoff(
       summary: classification.summary,
       classification,
     });
-    ctx.store.events.append('handoff.created', handoffEventData(h));
+    ctx.store.events.append('handoff.created', handoffEventData(h, msg.author.id));
     return h;
   });
   ctx.onCommit();
@@ -112,6 +118,11 @@ export async function relayToDesk(
   }
 }
 
+function eventData(ctx: HandoffContext, id: number): Record<string, unknown> {
+  const h = ctx.store.handoffs.get(id) as Handoff;
+  return handoffEventData(h, ctx.store.conversations.get(h.conversationId)?.authorId);
+}
+
 /** The agent-facing actions, shared by the web desk and the Slack desk. */
 export function createDeskActions(ctx: HandoffContext): DeskActions {
   const changed = async (id: number): Promise<Handoff> => {
@@ -131,10 +142,7 @@ export function createDeskActions(ctx: HandoffContext): DeskActions {
       if (current.status === 'resolved') return { ok: false, reason: 'resolved' };
       const claimed = ctx.store.transaction(() => {
         if (!ctx.store.handoffs.claim(id, agent)) return false;
-        ctx.store.events.append(
-          'handoff.claimed',
-          handoffEventData(ctx.store.handoffs.get(id) as Handoff),
-        );
+        ctx.store.events.append('handoff.claimed', eventData(ctx, id));
         return true;
       });
       if (!claimed) {
@@ -170,10 +178,7 @@ export function createDeskActions(ctx: HandoffContext): DeskActions {
     async resolve(id: number, _agent: Agent): Promise<ResolveResult> {
       const resolved = ctx.store.transaction(() => {
         if (!ctx.store.handoffs.resolve(id)) return false;
-        ctx.store.events.append(
-          'handoff.resolved',
-          handoffEventData(ctx.store.handoffs.get(id) as Handoff),
-        );
+        ctx.store.events.append('handoff.resolved', eventData(ctx, id));
         return true;
       });
       if (!resolved) {

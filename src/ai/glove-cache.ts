@@ -60,10 +60,13 @@ export function gloveCachePath(cacheDir = defaultGloveCacheDir()): string {
 }
 
 const loaded = new Map<string, Promise<GloveModel>>();
+const writeFailures = new Map<string, GloveCacheError>();
 
 /**
  * Loads the offline word model, converting the 300 MB source JSON into the binary cache on
- * first use (about half a second warm). One load per cache file per process is shared.
+ * first use (about a second). One load per cache file per process is shared. If the cache
+ * cannot be written (read-only disk) the converted model is still returned, so the embedder
+ * works and only pays the conversion again at the next start; `ensureGloveCache` reports it.
  */
 export function loadGloveModel(cacheDir?: string): Promise<GloveModel> {
   const path = gloveCachePath(cacheDir);
@@ -83,7 +86,10 @@ export function loadGloveModel(cacheDir?: string): Promise<GloveModel> {
  */
 export async function ensureGloveCache(cacheDir?: string): Promise<string> {
   await loadGloveModel(cacheDir);
-  return gloveCachePath(cacheDir);
+  const path = gloveCachePath(cacheDir);
+  const failure = writeFailures.get(path);
+  if (failure) throw failure;
+  return path;
 }
 
 async function readOrConvert(path: string): Promise<GloveModel> {
@@ -95,7 +101,9 @@ async function readOrConvert(path: string): Promise<GloveModel> {
     const message = `Could not read word vectors from ${source}; reinstall ${SOURCE_PACKAGE}`;
     throw new GloveCacheError('glove_source_unreadable', message, { cause });
   });
-  await writeAtomically(path, encodeGloveParts(parts));
+  await writeAtomically(path, encodeGloveParts(parts)).catch((error: GloveCacheError) => {
+    writeFailures.set(path, error);
+  });
   return toModel(parts);
 }
 
@@ -166,7 +174,7 @@ async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
     await writeFile(temp, bytes);
     await rename(temp, path);
   } catch (cause) {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => undefined);
     throw new GloveCacheError(
       'glove_cache_unwritable',
       `Could not write the offline embedder cache ${path}; set a writable cacheDir`,

@@ -64,6 +64,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       sendToCustomer: (id, m) => this.sendToCustomer(id, m),
       onCommit: () => deps.onCommit?.(),
       onChange: (h) => this.emit('handoff', h),
+      onMessage: (m) => this.emit('message', m),
     };
     this.desk = createDeskActions(this.handoffs);
   }

@@ -42,6 +42,8 @@ export interface HandoffContext {
   onCommit(): void;
   /** Called when a handoff changes, for live pages. */
   onChange(handoff: Handoff): void;
+  /** Called when a message is stored without being sent to the customer (internal notes). */
+  onMessage(message: StoredMessage): void;
 }
 
 /** Internal notes: agent lines starting with `//` are kept but never relayed. */
@@ -163,12 +165,13 @@ export function createDeskActions(ctx: HandoffContext): DeskActions {
       if (h.status === 'resolved') return { ok: false, reason: 'resolved' };
       if (h.status !== 'claimed') return { ok: false, reason: 'not_claimed' };
       if (INTERNAL_NOTE.test(text)) {
-        ctx.store.conversations.appendReply(h.conversationId, {
+        const note = ctx.store.conversations.appendReply(h.conversationId, {
           role: 'system',
           text,
           authorName: agent.name,
           meta: { internal: true },
         });
+        ctx.onMessage(note);
         return { ok: true, relayed: false };
       }
       await ctx.sendToCustomer(h.conversationId, { role: 'agent', text, authorName: agent.name });

@@ -104,6 +104,16 @@ export class HandoffStore {
     return row ? toHandoff(row) : undefined;
   }
 
+  /** The conversation's newest handoff, resolved or not. */
+  latestFor(conversationId: string): Handoff | undefined {
+    const row = this.db
+      .prepare<[string], Row>(
+        'SELECT * FROM handoffs WHERE conversation_id = ? ORDER BY id DESC LIMIT 1',
+      )
+      .get(conversationId);
+    return row ? toHandoff(row) : undefined;
+  }
+
   /** Claims an open handoff. Returns false when someone else already holds it. */
   claim(id: number, agent: { id: string; name: string }): boolean {
     return (

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureGloveCache, GloveCacheError } from '../../src/ai/glove-cache.ts';
 import { createOfflineEmbedder } from '../../src/ai/offline-embedder.ts';
 import type { Embedder } from '../../src/ai/types.ts';
 
@@ -127,5 +128,15 @@ describe('createOfflineEmbedder', () => {
     const [here] = await embedder.embed([PROBE]);
     expect(later.vector).toEqual(converting[0]?.vector);
     expect(cosine(Float32Array.from(later.vector), here as Float32Array)).toBeCloseTo(1, 6);
+  });
+
+  it('still embeds when the cache cannot be written, and says so when asked to ensure it', async () => {
+    const blocker = join(cacheDir, 'not-a-directory');
+    writeFileSync(blocker, '');
+    const unwritable = join(blocker, 'cache');
+    const [vector] = await createOfflineEmbedder({ cacheDir: unwritable }).embed([PROBE]);
+    const [expected] = await embedder.embed([PROBE]);
+    expect(Array.from(vector as Float32Array)).toEqual(Array.from(expected as Float32Array));
+    await expect(ensureGloveCache(unwritable)).rejects.toBeInstanceOf(GloveCacheError);
   });
 });

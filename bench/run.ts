@@ -1,4 +1,5 @@
 import { benchEmbedder } from './embedder.ts';
+import { benchDigestAndOverview } from './triage.ts';
 import { benchTurns } from './turns.ts';
 import { benchWebhooks } from './webhooks.ts';
 
@@ -10,6 +11,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   turns: () => benchTurns(),
   embedder: () => benchEmbedder(),
   webhooks: () => benchWebhooks(),
+  triage: () => benchDigestAndOverview(),
 };
 const DEFAULT = ['turns', 'embedder'];
 

@@ -119,6 +119,15 @@ export function generateTriageData(db: Db, o: TriageDataOptions): number {
   );
   const centroid = Buffer.alloc(100 * 4);
 
+  // Building the ticket indexes once at the end is much faster than updating them per row.
+  const indexes = db
+    .prepare<[], { name: string; sql: string }>(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets' AND sql IS NOT NULL",
+    )
+    .all();
+  const cacheSize = db.pragma('cache_size', { simple: true });
+  db.pragma('cache_size = -262144');
+  for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
   db.transaction(() => {
     for (let i = 1; i <= o.tickets; i++) {
       const k = clusterOf(rand());
@@ -194,6 +203,8 @@ export function generateTriageData(db: Db, o: TriageDataOptions): number {
       const [dimension, value] = key.split('\u0000');
       insertCount.run(dimension, value, n);
     }
+    for (const { sql } of indexes) db.exec(sql);
   })();
+  db.pragma(`cache_size = ${cacheSize}`);
   return performance.now() - started;
 }

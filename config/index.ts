@@ -39,6 +39,8 @@ export interface Config {
     agentChannel: string | undefined;
     digestChannel: string | undefined;
     apiUrl: string | undefined;
+    /** Assign a handoff still unclaimed after the SLA to the least-loaded agent. */
+    autoAssign: boolean;
     mode: 'http' | 'socket' | 'off';
   };
   discord: { botToken: string | undefined; apiUrl: string | undefined };
@@ -171,6 +173,7 @@ export function loadConfig(
       agentChannel: e.SLACK_AGENT_CHANNEL,
       digestChannel: e.SLACK_DIGEST_CHANNEL,
       apiUrl: e.SLACK_API_URL,
+      autoAssign: e.SLACK_AUTO_ASSIGN,
       mode: slackMode,
     },
     discord: { botToken: e.DISCORD_BOT_TOKEN, apiUrl: e.DISCORD_API_URL },

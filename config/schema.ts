@@ -64,6 +64,10 @@ export const envSchema = z.object({
   SLACK_AGENT_CHANNEL: optionalText,
   SLACK_DIGEST_CHANNEL: optionalText,
   SLACK_API_URL: optionalUrl('https://slack.com/api/'),
+  SLACK_AUTO_ASSIGN: z
+    .enum(['true', 'false', ''], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => v === 'true'),
   DISCORD_BOT_TOKEN: optionalText,
   DISCORD_API_URL: optionalUrl('https://discord.com/api'),
   TELEGRAM_BOT_TOKEN: optionalText,
@@ -89,6 +93,7 @@ export const FIXES: Record<string, string> = {
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',
   OPENAI_BASE_URL: 'point it at an OpenAI-compatible /v1 endpoint, or unset it for OpenAI',
   SLACK_API_URL: 'unset it for slack.com, or give the full Web API base ending in /api/',
+  SLACK_AUTO_ASSIGN: 'true to assign handoffs still unclaimed after the SLA, or false',
   DISCORD_API_URL: 'unset it for discord.com, or give the REST base, e.g. https://discord.com/api',
   TELEGRAM_API_ROOT: 'unset it for api.telegram.org, or give your Bot API server root',
   PUBLIC_URL: 'give the public https base URL where platforms reach this server',

@@ -1,7 +1,10 @@
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Router } from 'express';
+import express, { Router } from 'express';
+import { createDiscordAdapter } from '../bots/discord/index.ts';
+import { createSlackAdapter } from '../bots/slack/index.ts';
+import { createTelegramAdapter } from '../bots/telegram/index.ts';
 import { createWebAdapter, createWebDesk, webRoutes } from '../bots/web/index.ts';
 import { resolveAdminToken } from '../config/admin-token.ts';
 import { type Config, ConfigError, loadConfig } from '../config/index.ts';
@@ -11,11 +14,13 @@ import { createOpenAIClient } from './ai/openai-client.ts';
 import { createOpenAIEmbedder } from './ai/openai-embedder.ts';
 import type { Embedder } from './ai/types.ts';
 import { withOfflineFallback } from './ai/with-fallback.ts';
+import { createDigestScheduler } from './engine/digest-scheduler.ts';
 import { Engine } from './engine/engine.ts';
 import { createRetriever, ingestKnowledge } from './engine/knowledge.ts';
 import { createOfflineAssistant } from './engine/offline/assistant.ts';
 import type { Assistant } from './engine/types.ts';
 import { createWebhookDispatcher } from './engine/webhooks/dispatcher.ts';
+import { triageRoutes } from './http/api/triage.ts';
 import { webhookRoutes } from './http/api/webhooks.ts';
 import { createApp } from './http/app.ts';
 import { bearerAuth } from './http/errors.ts';
@@ -99,11 +104,28 @@ export async function startSwitchboard(
       : undefined;
   dispatcher?.start();
 
+  // Slack: customers in Slack, and the agent desk in SLACK_AGENT_CHANNEL (else the web desk).
+  const slack =
+    config.slack.mode === 'off' || !config.slack.botToken
+      ? undefined
+      : createSlackAdapter({
+          botToken: config.slack.botToken,
+          appToken: config.slack.mode === 'socket' ? config.slack.appToken : undefined,
+          signingSecret: config.slack.signingSecret,
+          agentChannel: config.slack.agentChannel,
+          digestChannel: config.slack.digestChannel,
+          apiUrl: config.slack.apiUrl,
+          slaMinutes: config.handoffSlaMinutes,
+          autoAssign: config.slack.autoAssign,
+          logger,
+          store,
+          deskActions: () => engine.desk,
+        });
   const engine = new Engine({
     store,
     assistant,
     retriever: createRetriever(store, embedder),
-    desk: createWebDesk(),
+    desk: slack && config.slack.agentChannel ? slack.desk : createWebDesk(),
     logger,
     sessionTtlMs: config.sessionTtlHours * 3_600_000,
     handoffSlaMs: config.handoffSlaMinutes * 60_000,
@@ -112,6 +134,33 @@ export async function startSwitchboard(
   const web = createWebAdapter();
   engine.register(web);
   await web.start({ handle: (m) => engine.handle(m) });
+  if (slack) {
+    engine.register(slack);
+    await slack.start({ handle: (m) => engine.handle(m) });
+  }
+  // Discord and Telegram community bots: registered now, started in `ready` once docs are indexed.
+  const discord = config.discord.botToken
+    ? createDiscordAdapter({
+        botToken: config.discord.botToken,
+        apiUrl: config.discord.apiUrl,
+        logger,
+      })
+    : undefined;
+  const telegram =
+    config.telegram.mode === 'off' || !config.telegram.botToken
+      ? undefined
+      : createTelegramAdapter({
+          botToken: config.telegram.botToken,
+          apiRoot: config.telegram.apiRoot,
+          mode: config.telegram.mode,
+          webhook:
+            config.telegram.mode === 'webhook' && config.publicUrl && config.telegram.webhookSecret
+              ? { publicUrl: config.publicUrl, secretToken: config.telegram.webhookSecret }
+              : undefined,
+          logger,
+        });
+  const community = [discord, telegram].filter((adapter) => adapter !== undefined);
+  for (const adapter of community) engine.register(adapter);
 
   let isReady = false;
   const api = Router();
@@ -122,15 +171,41 @@ export async function startSwitchboard(
       dispatcher: dispatcher ?? { kick() {}, replayEvent: () => undefined },
     }),
   );
+  // Triage surface: clusters, tickets, overview and digest under /api, and the digest schedule.
+  api.use(
+    triageRoutes({
+      store,
+      notify: (conversationId, text) => engine.notify(conversationId, text),
+      digest: config.digest,
+      onCommit: () => dispatcher?.kick(),
+    }),
+  );
+  const digestSchedule = createDigestScheduler({
+    store,
+    ...config.digest,
+    logger,
+    onDigest: (digest) => {
+      dispatcher?.kick();
+      slack?.desk.postDigest?.(digest).catch((e: unknown) => {
+        logger.warn({ err: e }, 'digest post to Slack failed');
+      });
+    },
+  });
+  digestSchedule.start();
   const app = createApp({
     logger,
     isReady: () => isReady,
     channels: config.channels,
-    routes: [webRoutes({ engine, store, adminToken: admin.token })],
+    routes: [
+      webRoutes({ engine, store, adminToken: admin.token }),
+      ...(telegram?.router ? [telegram.router] : []),
+    ],
     api,
     metrics: metrics.registry,
   });
-  const server = await listen(app, config.port, config.host);
+  // Bolt checks Slack's signature over the raw body, so its router runs before the JSON parser.
+  const root = slack?.router ? express().disable('x-powered-by').use(slack.router, app) : app;
+  const server = await listen(root, config.port, config.host);
   const address = server.address();
   const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
   logStartup(logger, config, url, assistant, embedder);
@@ -139,6 +214,15 @@ export async function startSwitchboard(
     await embedder.init();
     store.prepareVectors(embedder.name, embedder.dimensions);
     await ingestKnowledge(config.knowledgeDir, store, embedder, logger);
+    // A channel that cannot connect is logged and left off; the others run.
+    await Promise.all(
+      community.map((adapter) =>
+        adapter.start({ handle: (m) => engine.handle(m) }).catch((error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          logger.error({ err: error }, `channel ${adapter.platform}: could not start: ${reason}`);
+        }),
+      ),
+    );
     const recovered = engine.recoverPending();
     if (recovered) logger.info({ recovered }, 'answering messages left unanswered by the last run');
     isReady = true;
@@ -170,13 +254,16 @@ export async function startSwitchboard(
     ready,
     async stop() {
       for (const t of timers) clearInterval(t);
+      digestSchedule.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await web.stop();
+      await slack?.stop();
       await ready.catch(() => undefined);
       await engine.idle();
+      await Promise.all(community.map((adapter) => adapter.stop()));
       await dispatcher?.stop();
       store.close();
     },

@@ -1,4 +1,5 @@
 import type { Handoff, StoredMessage } from '../store/index.ts';
+import type { Digest } from './digest-types.ts';
 
 /** An agent as the desk identifies them (a Slack user, or a name typed on the web desk). */
 export interface Agent {
@@ -25,6 +26,8 @@ export interface Desk {
   update(handoff: Handoff): Promise<void>;
   /** Relays a customer message into the handoff's thread. */
   relay(handoff: Handoff, message: StoredMessage): Promise<void>;
+  /** Optional: posts the digest where developers read it (Slack's `SLACK_DIGEST_CHANNEL`). */
+  postDigest?(digest: Digest): Promise<void>;
 }
 
 /** What an agent can do from a desk. Each returns a result the desk shows the agent. */

@@ -54,7 +54,7 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
   return {
     start() {
       if (job) return;
-      job = new Cron(deps.cron, { timezone: deps.timezone, protect: true }, () => {
+      job = new Cron(deps.cron, { timezone: deps.timezone, protect: true, unref: true }, () => {
         try {
           runOnce();
         } catch (error) {

@@ -57,30 +57,31 @@ export function buildDigest(store: DigestSource, options: DigestOptions, now = D
   return store.transaction(() => {
     const { total, top } = store.digests.activeClusters(window, topN);
     const entries = top.map((c, i): DigestEntry => {
+      // A cluster whose whole life lies inside the window: its own counters are the window's.
+      const counts =
+        c.firstSeen >= since && c.lastSeen < until
+          ? c
+          : store.digests.countsIn(c.clusterId, window);
       const previousReports = store.digests.reportsIn(c.clusterId, previous);
-      const mix = store.digests.mixIn(c.clusterId, window);
       const newest = store.digests.newestIn(c.clusterId, window, SAMPLE_TICKETS);
       const listed = newest.slice(0, MAX_DIGEST_TICKETS).reverse();
-      const priorityMix = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<
-        Priority,
-        number
-      >;
-      for (const m of mix) {
-        if (m.priority in priorityMix) priorityMix[m.priority as Priority] += m.n;
-      }
       return {
         rank: i + 1,
         clusterId: c.clusterId,
         title: c.title,
         productArea: c.productArea,
-        trend: trendOf(c.reports, previousReports, c.firstSeen, since),
+        trend: trendOf(counts.reports, previousReports, c.firstSeen, since),
         urgency: c.urgency,
         impact: Math.round(c.impact * 100) / 100,
-        reports: c.reports,
-        uniqueReporters: c.uniqueReporters,
+        reports: counts.reports,
+        uniqueReporters: counts.uniqueReporters,
         previousReports,
-        platforms: [...new Set(mix.map((m) => m.platform))].sort(),
-        priorityMix,
+        platforms: Object.keys(counts.platforms)
+          .filter((p) => (counts.platforms[p] ?? 0) > 0)
+          .sort(),
+        priorityMix: Object.fromEntries(
+          PRIORITIES.map((p) => [p, counts.priorityMix[p] ?? 0]),
+        ) as Record<Priority, number>,
         quotes: pickQuotes(newest),
         ticketIds: listed.map((t) => t.id),
         ticketRefs: listed.map((t) => t.ref),

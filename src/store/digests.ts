@@ -1,7 +1,10 @@
 import type { Digest } from '../engine/digest-types.ts';
 import type { Db } from './db.ts';
 
-/** An open cluster with reports in a window, and its counts over that window. */
+/**
+ * An open cluster with reports in a window, with its lifetime counters (which equal its
+ * window counts when the window covers its whole life, `since <= firstSeen`, `lastSeen < until`).
+ */
 export interface WindowCluster {
   clusterId: number;
   title: string;
@@ -9,8 +12,19 @@ export interface WindowCluster {
   urgency: string;
   impact: number;
   firstSeen: number;
+  lastSeen: number;
   reports: number;
   uniqueReporters: number;
+  platforms: Record<string, number>;
+  priorityMix: Record<string, number>;
+}
+
+/** A cluster's counts over a window, from its tickets. */
+export interface WindowCounts {
+  reports: number;
+  uniqueReporters: number;
+  platforms: Record<string, number>;
+  priorityMix: Record<string, number>;
 }
 
 /** One sample ticket of a cluster in a window. */
@@ -28,6 +42,34 @@ export interface StoredDigest extends Digest {
 
 type Window = { since: number; until: number };
 
+interface ClusterRow {
+  id: number;
+  title: string;
+  product_area: string | null;
+  urgency: string;
+  impact: number;
+  first_seen: number;
+  last_seen: number;
+  reports: number;
+  unique_reporters: number;
+  platforms: string;
+  priority_mix: string;
+}
+
+const toWindowCluster = (r: ClusterRow): WindowCluster => ({
+  clusterId: r.id,
+  title: r.title,
+  productArea: r.product_area,
+  urgency: r.urgency,
+  impact: r.impact,
+  firstSeen: r.first_seen,
+  lastSeen: r.last_seen,
+  reports: r.reports,
+  uniqueReporters: r.unique_reporters,
+  platforms: JSON.parse(r.platforms) as Record<string, number>,
+  priorityMix: JSON.parse(r.priority_mix) as Record<string, number>,
+});
+
 /**
  * Window queries for the digest (which open clusters had reports between `since` and
  * `until`, ranked by impact, with per-cluster counts and samples) and the stored digests.
@@ -38,31 +80,26 @@ export class DigestStore {
 
   /**
    * The open clusters with at least one report in the window: how many there are, and the
-   * top `limit` ranked by impact (then unique reporters and reports in the window).
+   * top `limit` by impact. Walks the open clusters by impact and checks each against the
+   * (cluster, time) index, so the cost follows the number of clusters, not of tickets.
    */
   activeClusters(w: Window, limit: number): { total: number; top: WindowCluster[] } {
-    const rows = this.db
-      .prepare<Window & { limit: number }, WindowCluster & { total: number }>(
-        `WITH w AS (
-           SELECT cluster_id, COUNT(*) AS reports,
-                  COUNT(DISTINCT platform || ':' || reporter_id) AS unique_reporters
-           FROM tickets
-           WHERE created_at >= @since AND created_at < @until AND cluster_id IS NOT NULL
-           GROUP BY cluster_id
-         )
-         SELECT c.id AS clusterId, c.title, c.product_area AS productArea, c.urgency, c.impact,
-                c.first_seen AS firstSeen, w.reports, w.unique_reporters AS uniqueReporters,
-                COUNT(*) OVER () AS total
-         FROM w JOIN clusters c ON c.id = w.cluster_id
-         WHERE c.status = 'open'
-         ORDER BY c.impact DESC, w.unique_reporters DESC, w.reports DESC, c.id
-         LIMIT @limit`,
+    const active = `c.status = 'open' AND c.last_seen >= @since AND c.first_seen < @until
+      AND EXISTS (SELECT 1 FROM tickets t
+                  WHERE t.cluster_id = c.id AND t.created_at >= @since AND t.created_at < @until)`;
+    const top = this.db
+      .prepare<Window & { limit: number }, ClusterRow>(
+        `SELECT c.id, c.title, c.product_area, c.urgency, c.impact, c.first_seen, c.last_seen,
+                c.reports, c.unique_reporters, c.platforms, c.priority_mix
+         FROM clusters c WHERE ${active} ORDER BY c.impact DESC, c.id LIMIT @limit`,
       )
-      .all({ ...w, limit });
-    return {
-      total: rows[0]?.total ?? 0,
-      top: rows.map(({ total: _total, ...cluster }) => cluster),
-    };
+      .all({ ...w, limit })
+      .map(toWindowCluster);
+    const total =
+      this.db
+        .prepare<Window, { n: number }>(`SELECT COUNT(*) AS n FROM clusters c WHERE ${active}`)
+        .get(w)?.n ?? 0;
+    return { total, top };
   }
 
   /** Reports of one cluster in a window (the previous window, for the trend). */
@@ -77,15 +114,29 @@ export class DigestStore {
     );
   }
 
-  /** Ticket counts of one cluster in a window by platform and priority. */
-  mixIn(clusterId: number, w: Window): Array<{ platform: string; priority: string; n: number }> {
-    return this.db
-      .prepare<Window & { clusterId: number }, { platform: string; priority: string; n: number }>(
-        `SELECT platform, priority, COUNT(*) AS n FROM tickets
-         WHERE cluster_id = @clusterId AND created_at >= @since AND created_at < @until
+  /** One cluster's reports, unique reporters, platforms and priority mix in a window. */
+  countsIn(clusterId: number, w: Window): WindowCounts {
+    const params = { ...w, clusterId };
+    const inWindow = 'cluster_id = @clusterId AND created_at >= @since AND created_at < @until';
+    const counts: WindowCounts = { reports: 0, uniqueReporters: 0, platforms: {}, priorityMix: {} };
+    const mix = this.db
+      .prepare<typeof params, { platform: string; priority: string; n: number }>(
+        `SELECT platform, priority, COUNT(*) AS n FROM tickets WHERE ${inWindow}
          GROUP BY platform, priority`,
       )
-      .all({ ...w, clusterId });
+      .all(params);
+    for (const { platform, priority, n } of mix) {
+      counts.reports += n;
+      counts.platforms[platform] = (counts.platforms[platform] ?? 0) + n;
+      counts.priorityMix[priority] = (counts.priorityMix[priority] ?? 0) + n;
+    }
+    counts.uniqueReporters =
+      this.db
+        .prepare<typeof params, { n: number }>(
+          `SELECT COUNT(DISTINCT platform || ':' || reporter_id) AS n FROM tickets WHERE ${inWindow}`,
+        )
+        .get(params)?.n ?? 0;
+    return counts;
   }
 
   /** The newest `limit` tickets of one cluster in a window, newest first. */

@@ -1,3 +1,4 @@
+import { ClusterViewStore } from './cluster-views.ts';
 import { ConversationStore } from './conversations.ts';
 import { type Db, openDatabase } from './db.ts';
 import { DigestStore } from './digests.ts';
@@ -9,6 +10,13 @@ import { TicketStore } from './tickets.ts';
 import { prepareVectorTables } from './vectors.ts';
 import { WebhookStore } from './webhooks.ts';
 
+export {
+  CLUSTER_STATUSES,
+  type ClusterAuditView,
+  type ClusterStatus,
+  type ClusterTicketView,
+  type ClusterView,
+} from './cluster-views.ts';
 export type { Conversation, StoredMessage } from './conversations.ts';
 export type { Db } from './db.ts';
 export type { StoredDigest, WindowCluster, WindowTicket } from './digests.ts';
@@ -32,6 +40,8 @@ export interface Store {
   readonly webhooks: WebhookStore;
   readonly digests: DigestStore;
   readonly overview: OverviewStore;
+  /** Read views of clusters for the admin API. */
+  readonly clusterViews: ClusterViewStore;
   transaction<T>(fn: () => T): T;
   /** Creates the vec0 tables for the embedder; true when the embedder changed. */
   prepareVectors(embedder: string, dimensions: number): boolean;
@@ -51,6 +61,7 @@ export function createStore(file: string): Store {
     webhooks: new WebhookStore(db),
     digests: new DigestStore(db),
     overview: new OverviewStore(db),
+    clusterViews: new ClusterViewStore(db),
     transaction: (fn) => db.transaction(fn)(),
     prepareVectors: (embedder, dimensions) => prepareVectorTables(db, embedder, dimensions),
     close: () => db.close(),

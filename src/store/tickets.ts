@@ -18,9 +18,16 @@ export interface Ticket {
   productArea: string | null;
   status: 'open' | 'resolved';
   createdAt: number;
+  /** The cluster the ticket is in, once assigned. */
+  clusterId: number | null;
+  /** Similarity to the cluster's centroid when the ticket joined it (why it is there). */
+  similarity: number | null;
 }
 
-export type NewTicket = Omit<Ticket, 'id' | 'ref' | 'status' | 'createdAt'> & {
+export type NewTicket = Omit<
+  Ticket,
+  'id' | 'ref' | 'status' | 'createdAt' | 'clusterId' | 'similarity'
+> & {
   createdAt?: number;
 };
 
@@ -31,6 +38,7 @@ export interface TicketFilter {
   category?: string;
   productArea?: string;
   platform?: string;
+  clusterId?: number;
   limit?: number;
   offset?: number;
 }
@@ -51,6 +59,8 @@ interface Row {
   product_area: string | null;
   status: 'open' | 'resolved';
   created_at: number;
+  cluster_id: number | null;
+  similarity: number | null;
 }
 
 /** Ticket references start at T-1001 so they read as references, not row numbers. */
@@ -72,6 +82,8 @@ export const toTicket = (r: Row): Ticket => ({
   productArea: r.product_area,
   status: r.status,
   createdAt: r.created_at,
+  clusterId: r.cluster_id,
+  similarity: r.similarity,
 });
 
 /** Tickets. Callers wrap creation, clustering and events in one transaction. */
@@ -109,23 +121,33 @@ export class TicketStore {
       .map(toTicket);
   }
 
+  /**
+   * Tickets matching every given filter, newest first. Only the given filters become
+   * conditions, so SQLite can use the matching (column, id) index.
+   */
   list(f: TicketFilter = {}): Ticket[] {
+    const columns = {
+      status: 'status',
+      priority: 'priority',
+      category: 'category',
+      productArea: 'product_area',
+      platform: 'platform',
+      clusterId: 'cluster_id',
+    } as const;
+    const params: Record<string, string | number> = { limit: f.limit ?? 50, offset: f.offset ?? 0 };
+    const where: string[] = [];
+    for (const [key, column] of Object.entries(columns)) {
+      const value = f[key as keyof typeof columns];
+      if (value === undefined) continue;
+      where.push(`${column} = @${key}`);
+      params[key] = value;
+    }
     return this.db
-      .prepare<Record<string, string | number | null>, Row>(
-        `SELECT * FROM tickets WHERE (@status IS NULL OR status = @status)
-         AND (@priority IS NULL OR priority = @priority) AND (@category IS NULL OR category = @category)
-         AND (@productArea IS NULL OR product_area = @productArea) AND (@platform IS NULL OR platform = @platform)
+      .prepare<Record<string, string | number>, Row>(
+        `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY id DESC LIMIT @limit OFFSET @offset`,
       )
-      .all({
-        status: f.status ?? null,
-        priority: f.priority ?? null,
-        category: f.category ?? null,
-        productArea: f.productArea ?? null,
-        platform: f.platform ?? null,
-        limit: f.limit ?? 50,
-        offset: f.offset ?? 0,
-      })
+      .all(params)
       .map(toTicket);
   }
 }

@@ -12,7 +12,7 @@ export interface DigestRoutesDeps {
   timezone: string;
 }
 
-const format = z.enum(['json', 'md'], { error: 'format must be json or md' }).default('json');
+const format = z.enum(['json', 'md'], { error: 'must be json or md' }).default('json');
 const digestQuery = z.strictObject({
   since: z.string().default('24h'),
   format,
@@ -22,7 +22,10 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
 });
-const idParam = z.coerce.number({ error: 'id must be a number' }).int().positive();
+const idParam = z.coerce
+  .number({ error: 'the digest id must be a number' })
+  .int('the digest id must be a whole number')
+  .positive('the digest id must be positive');
 
 /**
  * The digest, mounted under `/api` behind bearer auth:

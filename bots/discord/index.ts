@@ -1,0 +1,129 @@
+import { once } from 'node:events';
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Message,
+  Partials,
+  PermissionsBitField,
+} from 'discord.js';
+import type { AdapterHooks, ChannelAdapter } from '../../src/engine/types.ts';
+import type { Logger } from '../../src/log.ts';
+import { toDiscordError } from './errors.ts';
+import { discordConversationId } from './ids.ts';
+import { customerText, routeMessage, toInbound } from './inbound.ts';
+import { openThread, sendDiscordTyping, sendToDiscord } from './outbound.ts';
+
+export { DiscordError, type DiscordErrorCode, toDiscordError } from './errors.ts';
+export { type DiscordTarget, discordConversationId } from './ids.ts';
+
+export interface DiscordAdapterConfig {
+  botToken: string;
+  /** REST base, e.g. `https://discord.com/api` (the default) or a proxy; the gateway URL is discovered from it. */
+  apiUrl?: string | undefined;
+  logger: Logger;
+  /** How long `start` waits for the gateway's READY before giving up (default 30 s). */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Intents the bot asks for. Message Content is privileged: switch it on in the Developer
+ * Portal, or follow-ups in threads arrive blank (mentions and DMs still carry content).
+ */
+export const DISCORD_INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.DirectMessages,
+  GatewayIntentBits.MessageContent,
+];
+
+/**
+ * The permissions the invite URL asks for (docs/discord.md): see channels, send, read
+ * history, open public threads and answer in them.
+ */
+export const DISCORD_PERMISSIONS = PermissionsBitField.resolve([
+  PermissionsBitField.Flags.ViewChannel,
+  PermissionsBitField.Flags.SendMessages,
+  PermissionsBitField.Flags.ReadMessageHistory,
+  PermissionsBitField.Flags.CreatePublicThreads,
+  PermissionsBitField.Flags.SendMessagesInThreads,
+]);
+
+/**
+ * The Discord adapter on discord.js: answers DMs, and mentions in guild channels, each in a
+ * thread of its own opened from the customer's message. Duplicate deliveries are dropped by
+ * the engine by message id; discord.js resumes gateway sessions, so a reconnect replays only
+ * what was missed.
+ */
+export function createDiscordAdapter(config: DiscordAdapterConfig): ChannelAdapter {
+  const log = config.logger.child({ platform: 'discord' });
+  const client = new Client({
+    intents: DISCORD_INTENTS,
+    // DM channels are not cached before their first message; without this, DMs are dropped.
+    partials: [Partials.Channel],
+    ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
+  });
+
+  async function receive(message: Message, hooks: AdapterHooks): Promise<void> {
+    const botId = client.user?.id;
+    if (!botId) return;
+    const route = routeMessage(message, botId);
+    if (route.kind === 'ignore') return;
+    // Stickers or embeds alone carry nothing to answer.
+    const text = customerText(message, botId);
+    if (!text) return;
+    let target = route.kind === 'conversation' ? route.target : undefined;
+    if (route.kind === 'new-thread') {
+      const opened = await openThread(route.message, text);
+      if (opened.error) {
+        log.warn(
+          { err: opened.error, channelId: message.channelId },
+          'cannot open a thread; answering in the channel',
+        );
+      }
+      target = opened.target;
+    }
+    if (!target) return;
+    const conversationId = discordConversationId.encode(target);
+    try {
+      const accepted = await hooks.handle(toInbound(message, conversationId, text));
+      if (accepted) void sendDiscordTyping(client, conversationId).catch(() => undefined);
+    } catch (error) {
+      log.error({ err: error, conversationId, messageId: message.id }, 'inbound message failed');
+    }
+  }
+
+  return {
+    platform: 'discord',
+
+    async start(hooks) {
+      client.on(Events.MessageCreate, (message) => {
+        receive(message, hooks).catch((error: unknown) =>
+          log.error({ err: error, messageId: message.id }, 'inbound message failed'),
+        );
+      });
+      client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+      client.on(Events.ShardResume, (_id, replayed) =>
+        log.info({ replayed }, 'gateway session resumed'),
+      );
+      const ready = once(client, Events.ClientReady, {
+        signal: AbortSignal.timeout(config.connectTimeoutMs ?? 30_000),
+      });
+      try {
+        await Promise.all([client.login(config.botToken), ready]);
+      } catch (error) {
+        await client.destroy();
+        throw toDiscordError(error, 'logging in');
+      }
+      log.info({ bot: client.user?.username }, `discord: connected as @${client.user?.username}`);
+    },
+
+    async stop() {
+      client.removeAllListeners(Events.MessageCreate);
+      await client.destroy();
+    },
+
+    send: (conversationId, message) => sendToDiscord(client, conversationId, message),
+    sendTyping: (conversationId) => sendDiscordTyping(client, conversationId),
+  };
+}

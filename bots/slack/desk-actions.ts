@@ -1,0 +1,207 @@
+import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, types } from '@slack/bolt';
+import type { DeskActions } from '../../src/engine/desk.ts';
+import type { Logger } from '../../src/log.ts';
+import type { Handoff } from '../../src/store/index.ts';
+import { agentLabel, customerLabel, markFixedInBlocks } from './blocks.ts';
+import type { SlackDeskStore } from './desk.ts';
+import type { SlackDirectory } from './directory.ts';
+import { slackCall } from './errors.ts';
+import { fromMrkdwn } from './format.ts';
+import { ACTIONS, clusterValue, handoffPostRef, handoffValue } from './ids.ts';
+import type { RoutedEvent } from './inbound.ts';
+import { postText } from './outbound.ts';
+
+/**
+ * Resolves a cluster from the digest's Mark fixed button and tells its reporters; returns how
+ * many were told. Throws an error with a message the developer can read when it cannot.
+ */
+export type MarkFixed = (
+  clusterId: number,
+  actor: { id: string; name: string },
+) => Promise<{ reporters: number; notified: number }>;
+
+export interface DeskActionDeps {
+  app: App;
+  logger: Logger;
+  directory: SlackDirectory;
+  store: SlackDeskStore;
+  actions: () => DeskActions;
+  agentChannel: string | undefined;
+  digestChannel: string | undefined;
+  markFixed: MarkFixed | undefined;
+}
+
+/** A button click as Bolt hands it to a listener. */
+type Clicked = SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
+
+/** A bounded memory of recently seen ids, to drop Slack's retried deliveries of agent replies. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max = 2000) {}
+  /** True the first time an id is seen. */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
+    return true;
+  }
+}
+
+const REFUSED: Record<string, string> = {
+  not_found: 'This handoff no longer exists.',
+  resolved: 'This handoff is already resolved.',
+  not_claimed: 'Claim this handoff first; your reply was not sent to the customer.',
+};
+
+/** The handoff whose post starts this thread, newest first (active before resolved). */
+export function handoffForThread(
+  store: SlackDeskStore,
+  channel: string,
+  threadTs: string,
+): Handoff | undefined {
+  const statuses = ['claimed', 'open', 'resolved'] as const;
+  for (const status of statuses) {
+    const found = store.handoffs.list({ status, limit: 200 }).find((h) => {
+      const ref = handoffPostRef.decode(h.deskRef);
+      return ref?.channel === channel && ref.ts === threadTs;
+    });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The agents' side of the desk: Claim, Resolve and Mark fixed buttons, and replies in a
+ * handoff's thread. Buttons are acked first; the work follows, and refusals reach the agent
+ * as ephemeral messages. Only members of the agent channel can claim or resolve.
+ */
+export function registerDeskActions(deps: DeskActionDeps) {
+  const { app, logger, directory, store } = deps;
+  const seen = new RecentIds();
+
+  /** Tells the clicking person something only they see: via `respond()`, else ephemerally. */
+  const tell = async ({ body, respond }: Clicked, text: string) => {
+    try {
+      if (body.response_url) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text });
+      } else if (body.channel) {
+        const channel = body.channel.id;
+        await slackCall('chat.postEphemeral', logger, () =>
+          app.client.chat.postEphemeral({ channel, user: body.user.id, text }),
+        );
+      }
+    } catch (error) {
+      logger.warn({ err: error, user: body.user.id }, 'could not tell the agent');
+    }
+  };
+
+  const mayAct = async (clicked: Clicked, channel: string | undefined, verb: string) => {
+    if (channel && (await directory.isMember(channel, clicked.body.user.id))) return true;
+    await tell(clicked, `Only members of <#${channel ?? 'the agent channel'}> can ${verb}.`);
+    return false;
+  };
+
+  const inThread = (h: Handoff, text: string) => {
+    const ref = handoffPostRef.decode(h.deskRef);
+    if (!ref) return Promise.resolve();
+    return postText(app.client, logger, { channel: ref.channel, threadTs: ref.ts, text }).then(
+      () => undefined,
+      () => undefined,
+    );
+  };
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.claim, async (args) => {
+    const { ack, body, action } = args;
+    await ack();
+    const id = handoffValue.decode(action.value);
+    if (id === undefined || !(await mayAct(args, deps.agentChannel, 'claim handoffs'))) return;
+    const agent = await directory.person(body.user.id);
+    const result = await deps.actions().claim(id, { id: agent.id, name: agent.name });
+    if (result.ok) {
+      const h = result.handoff;
+      await inThread(
+        h,
+        `<@${agent.id}> claimed this handoff. Replies in this thread reach ${customerLabel(h)}; lines starting with \`//\` stay internal.`,
+      );
+    } else if (result.reason === 'already_claimed') {
+      const holder = store.handoffs.get(id);
+      await tell(args, `Already claimed by ${holder ? agentLabel(holder) : result.by}.`);
+    } else {
+      await tell(args, REFUSED[result.reason] ?? 'That did not work.');
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.resolve, async (args) => {
+    const { ack, body, action } = args;
+    await ack();
+    const id = handoffValue.decode(action.value);
+    if (id === undefined || !(await mayAct(args, deps.agentChannel, 'resolve handoffs'))) return;
+    const agent = await directory.person(body.user.id);
+    const result = await deps.actions().resolve(id, { id: agent.id, name: agent.name });
+    if (result.ok) {
+      await inThread(
+        result.handoff,
+        `<@${agent.id}> resolved this handoff; the customer was told.`,
+      );
+    } else {
+      await tell(args, REFUSED[result.reason] ?? 'That did not work.');
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.markFixed, async (args) => {
+    const { ack, body, action } = args;
+    await ack();
+    const clusterId = clusterValue.decode(action.value);
+    if (clusterId === undefined || !deps.markFixed) {
+      await tell(args, 'Marking clusters fixed from Slack is not available on this server.');
+      return;
+    }
+    if (!(await mayAct(args, deps.digestChannel, 'mark clusters fixed'))) return;
+    const person = await directory.person(body.user.id);
+    try {
+      const told = await deps.markFixed(clusterId, { id: person.id, name: person.name });
+      const message = body.message;
+      if (body.channel && message?.ts) {
+        const blocks = markFixedInBlocks(
+          message.blocks as types.KnownBlock[],
+          clusterId,
+          person.id,
+        );
+        const channel = body.channel.id;
+        await slackCall('chat.update', logger, () =>
+          app.client.chat.update({ channel, ts: message.ts, text: message.text ?? '', blocks }),
+        ).catch(() => undefined);
+      }
+      await tell(
+        args,
+        `Cluster ${clusterId} is marked fixed; ${told.notified} of ${told.reporters} reporters were told.`,
+      );
+    } catch (error) {
+      logger.warn({ err: error, clusterId }, 'mark fixed failed');
+      await tell(
+        args,
+        `Cluster ${clusterId} could not be marked fixed: ${(error as Error).message}`,
+      );
+    }
+  });
+
+  /** An agent wrote in a thread of the agent channel: relay it if the thread is a handoff's. */
+  return async function onAgentReply(reply: Extract<RoutedEvent, { kind: 'agent' }>) {
+    if (!seen.add(`${reply.channel}:${reply.ts}`)) return;
+    const h = handoffForThread(store, reply.channel, reply.threadTs);
+    if (!h) return;
+    const agent = await directory.person(reply.userId);
+    const text = fromMrkdwn(reply.text, (id) => directory.cachedName(id)).trim();
+    if (!text) return;
+    const result = await deps.actions().reply(h.id, { id: agent.id, name: agent.name }, text);
+    if (result.ok) return;
+    await slackCall('chat.postEphemeral', logger, () =>
+      app.client.chat.postEphemeral({
+        channel: reply.channel,
+        user: reply.userId,
+        thread_ts: reply.threadTs,
+        text: REFUSED[result.reason] ?? 'Your reply was not sent.',
+      }),
+    ).catch(() => undefined);
+  };
+}

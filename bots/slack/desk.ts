@@ -1,0 +1,142 @@
+import type { App } from '@slack/bolt';
+import type { Agent, Desk, DeskActions } from '../../src/engine/desk.ts';
+import type { Logger } from '../../src/log.ts';
+import type { Handoff, Store, StoredMessage } from '../../src/store/index.ts';
+import { digestPosts, handoffPost, reminderPost, type SlackMessage } from './blocks.ts';
+import type { SlackDirectory } from './directory.ts';
+import { slackCall } from './errors.ts';
+import { escapeMrkdwn } from './format.ts';
+import { type HandoffPostRef, handoffPostRef } from './ids.ts';
+import { inThread, postText } from './outbound.ts';
+
+type Client = App['client'];
+
+/** The desk as Slack implements it: `postDigest` is set when a digest channel is configured. */
+export type SlackDesk = Desk;
+
+/** What the Slack desk reads from the store. */
+export type SlackDeskStore = Pick<Store, 'handoffs' | 'conversations'>;
+
+export interface SlackDeskDeps {
+  client: Client;
+  logger: Logger;
+  directory: SlackDirectory;
+  store: SlackDeskStore;
+  /** The engine's desk actions (bound late: the engine is built with this desk). */
+  actions: () => DeskActions;
+  /** The bot's own user id, known once the app is initialized. */
+  botUserId: () => string | undefined;
+  agentChannel: string | undefined;
+  digestChannel: string | undefined;
+  slaMinutes: number;
+  /** Assign a re-announced handoff to the channel member with the fewest open handoffs. */
+  autoAssign: boolean;
+  /** Whether digest entries get a Mark fixed button (the server can resolve clusters). */
+  markFixed: boolean;
+}
+
+/** Messages of the conversation up to the newest one the post showed. */
+function shownMessages(store: SlackDeskStore, h: Handoff, shown: number | undefined) {
+  const all = store.conversations.messages(h.conversationId);
+  return shown === undefined ? all : all.filter((m) => m.id <= shown);
+}
+
+/**
+ * The agent desk in `SLACK_AGENT_CHANNEL`: each handoff is a Block Kit post whose thread is
+ * the conversation; status changes edit the post; SLA reminders go into the thread and are
+ * broadcast to the channel. The digest goes to `SLACK_DIGEST_CHANNEL`.
+ */
+export function createSlackDesk(deps: SlackDeskDeps): SlackDesk {
+  const { client, logger, store } = deps;
+
+  const agentChannel = (): string => {
+    if (!deps.agentChannel) throw new Error('SLACK_AGENT_CHANNEL is not set');
+    return deps.agentChannel;
+  };
+
+  const post = async (channel: string, message: SlackMessage, thread?: string) => {
+    const posted = await slackCall('chat.postMessage', logger, () =>
+      client.chat.postMessage({
+        channel,
+        ...message,
+        ...inThread(thread, true),
+        unfurl_links: false,
+      }),
+    );
+    return { channel: posted.channel ?? channel, ts: posted.ts ?? '' };
+  };
+
+  const edit = (channel: string, ts: string, message: SlackMessage) =>
+    slackCall('chat.update', logger, () => client.chat.update({ channel, ts, ...message }));
+
+  /** The human member of the agent channel with the fewest claimed handoffs. */
+  const leastLoaded = async (): Promise<Agent | undefined> => {
+    const load = store.handoffs.loadByAgent();
+    const members = (await deps.directory.members(agentChannel())).filter(
+      (id) => id !== deps.botUserId(),
+    );
+    let best: { agent: Agent; load: number } | undefined;
+    for (const id of members) {
+      const person = await deps.directory.person(id);
+      const n = load.get(id) ?? 0;
+      if (!person.isBot && (best === undefined || n < best.load))
+        best = { agent: { id, name: person.name }, load: n };
+    }
+    return best?.agent;
+  };
+
+  const reannounce = async (h: Handoff, ref: HandoffPostRef) => {
+    let current = h;
+    let assignedTo: string | undefined;
+    const agent = deps.autoAssign ? await leastLoaded() : undefined;
+    if (agent) {
+      const claimed = await deps.actions().claim(h.id, agent);
+      if (claimed.ok) {
+        current = claimed.handoff;
+        assignedTo = agent.id;
+        logger.info({ handoffId: h.id, agentId: agent.id }, 'handoff auto-assigned');
+      }
+    }
+    const reminder = reminderPost(current, { slaMinutes: deps.slaMinutes, assignedTo });
+    const posted = await post(ref.channel, reminder, ref.ts);
+    return handoffPostRef.encode({ ...ref, reminders: [...ref.reminders, posted.ts] });
+  };
+
+  const desk: SlackDesk = {
+    name: 'slack',
+
+    async announce(h, recent, isReannounce) {
+      const ref = handoffPostRef.decode(h.deskRef);
+      if (isReannounce && ref) return reannounce(h, ref);
+      const posted = await post(agentChannel(), handoffPost(h, recent));
+      const shown = recent.at(-1)?.id;
+      return handoffPostRef.encode({ ...posted, reminders: [], ...(shown ? { shown } : {}) });
+    },
+
+    async update(h) {
+      const ref = handoffPostRef.decode(h.deskRef);
+      if (!ref) return;
+      await edit(ref.channel, ref.ts, handoffPost(h, shownMessages(store, h, ref.shown)));
+      for (const ts of ref.reminders) {
+        await edit(ref.channel, ts, reminderPost(h, { slaMinutes: deps.slaMinutes }));
+      }
+    },
+
+    async relay(h, message: StoredMessage) {
+      const ref = handoffPostRef.decode(h.deskRef);
+      // Not posted yet: the retried post will show this message among the last ones.
+      if (!ref) return;
+      const who = escapeMrkdwn(message.authorName ?? h.customerName);
+      const text = `*${who}:* ${escapeMrkdwn(message.text)}`;
+      await postText(client, logger, { channel: ref.channel, text, threadTs: ref.ts });
+    },
+  };
+
+  const digestChannel = deps.digestChannel;
+  if (digestChannel) {
+    desk.postDigest = async (digest) => {
+      for (const message of digestPosts(digest, deps.markFixed)) await post(digestChannel, message);
+    };
+  }
+  return desk;
+}

@@ -1,0 +1,96 @@
+/**
+ * Slack's namespaced ids, encoded and decoded only here.
+ * - A DM with the bot: `slack:<D…>`; the bot answers in the DM itself.
+ * - A mention in a channel: `slack:<C…|G…>:<thread ts>`; the bot answers in that thread.
+ */
+
+/** Where a Slack conversation lives: a DM, or a thread of a channel. */
+export interface SlackConversationRef {
+  channel: string;
+  /** The thread the conversation happens in; absent for a DM. */
+  threadTs?: string;
+}
+
+const CHANNEL = /^[CDG][A-Z0-9]{2,}$/;
+const TS = /^\d+\.\d+$/;
+
+export const slackConversationId = {
+  encode(ref: SlackConversationRef): string {
+    return ref.threadTs === undefined
+      ? `slack:${ref.channel}`
+      : `slack:${ref.channel}:${ref.threadTs}`;
+  },
+  /** The channel and thread of a conversation id, or undefined when it is not a Slack id. */
+  decode(id: string): SlackConversationRef | undefined {
+    const [platform, channel, threadTs, ...rest] = id.split(':');
+    if (platform !== 'slack' || channel === undefined || !CHANNEL.test(channel) || rest.length)
+      return undefined;
+    if (threadTs === undefined) return { channel };
+    return TS.test(threadTs) ? { channel, threadTs } : undefined;
+  },
+};
+
+/**
+ * The `messageId` the engine dedupes on. A message's `ts` is unique within its channel and
+ * stays the same when Slack retries the event, or sends it as both `message` and `app_mention`.
+ */
+export const slackMessageId = (channel: string, ts: string): string => `${channel}:${ts}`;
+
+function numberedValue(prefix: string) {
+  const pattern = new RegExp(`^${prefix}_(\\d{1,12})$`);
+  return {
+    encode: (id: number): string => `${prefix}_${id}`,
+    decode(value: string | undefined): number | undefined {
+      const match = pattern.exec(value ?? '');
+      return match?.[1] === undefined ? undefined : Number(match[1]);
+    },
+  };
+}
+
+/** The value of a handoff post's Claim and Resolve buttons: `handoff_<id>`. */
+export const handoffValue = numberedValue('handoff');
+
+/** The value of a digest entry's Mark fixed button: `cluster_<id>`. */
+export const clusterValue = numberedValue('cluster');
+
+/** The action ids of the buttons this app posts. */
+export const ACTIONS = {
+  claim: 'handoff_claim',
+  resolve: 'handoff_resolve',
+  markFixed: 'cluster_mark_fixed',
+} as const;
+
+/**
+ * Where a handoff was posted, as stored in `handoffs.desk_ref`: the post (whose thread is
+ * the conversation with the customer), the last message shown in it, and the reminders
+ * posted into the thread when the SLA passed.
+ */
+export interface HandoffPostRef {
+  channel: string;
+  ts: string;
+  /** Id of the newest conversation message shown in the post. */
+  shown?: number;
+  reminders: string[];
+}
+
+export const handoffPostRef = {
+  encode(ref: HandoffPostRef): Record<string, string> {
+    return {
+      channel: ref.channel,
+      ts: ref.ts,
+      ...(ref.shown === undefined ? {} : { shown: String(ref.shown) }),
+      ...(ref.reminders.length ? { reminders: ref.reminders.join(',') } : {}),
+    };
+  },
+  /** The post of a stored desk ref, or undefined when the handoff is not posted in Slack. */
+  decode(ref: Record<string, string> | null | undefined): HandoffPostRef | undefined {
+    if (!ref?.channel || !ref.ts || !TS.test(ref.ts)) return undefined;
+    const shown = ref.shown === undefined ? undefined : Number(ref.shown);
+    return {
+      channel: ref.channel,
+      ts: ref.ts,
+      ...(shown !== undefined && Number.isInteger(shown) ? { shown } : {}),
+      reminders: (ref.reminders ?? '').split(',').filter((ts) => TS.test(ts)),
+    };
+  },
+};

@@ -1,0 +1,193 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { type Notify, notifyReporters } from '../../engine/cluster-notify.ts';
+import { trendOf } from '../../engine/digest.ts';
+import { PRIORITIES } from '../../engine/types.ts';
+import { CLUSTER_STATUSES, type ClusterView, type Store } from '../../store/index.ts';
+import { HttpError, parseOr400 } from '../errors.ts';
+
+/**
+ * The cluster changes the routes call. Each runs in one transaction (re-computing
+ * centroids and counters, writing the audit log and any outbox event) and throws an
+ * error with a `code` of `not_found`, `conflict` or `invalid` when it cannot apply.
+ */
+export interface ClusterActions {
+  /** Moves every ticket of the source clusters into the target; the sources become `merged`. */
+  merge(targetId: number, sourceIds: number[], actor: string): void;
+  /** Moves the given tickets of a cluster into a new cluster; returns the new cluster's id. */
+  split(clusterId: number, ticketIds: number[], actor: string): number;
+  /** Marks a cluster resolved and records `cluster.resolved`. */
+  resolve(
+    clusterId: number,
+    options: { actor: string; resolution?: string; notifyReporters: boolean },
+  ): void;
+}
+
+export interface ClusterRoutesDeps {
+  store: Store;
+  /** Without actions, only the read routes are mounted. */
+  actions?: ClusterActions;
+  /** Delivers the "fix is out" message on the reporter's platform (`engine.notify`). */
+  notify: Notify;
+  /** Called after a change committed outbox events (wakes the webhook dispatcher). */
+  onCommit?: () => void;
+}
+
+const DAY_MS = 86_400_000;
+const id = z.coerce
+  .number({ error: 'the cluster id must be a number' })
+  .int('the cluster id must be a whole number')
+  .positive('the cluster id must be positive');
+const ids = (what: string, max: number) =>
+  z
+    .array(z.number().int().positive(), { error: `must be an array of ${what} ids` })
+    .min(1, `must name at least one ${what}`)
+    .max(max, `may name at most ${max} ${what}s`)
+    .refine((list) => new Set(list).size === list.length, 'must not repeat an id');
+const actor = z.string().trim().min(1).max(80).default('admin');
+const listQuery = z.strictObject({
+  status: z.enum(CLUSTER_STATUSES).default('open'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const detailQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const mergeBody = z.strictObject({ sourceIds: ids('cluster', 100), actor });
+const splitBody = z.strictObject({ ticketIds: ids('ticket', 1000), actor });
+const resolveBody = z.strictObject({
+  notify: z.boolean().default(true),
+  resolution: z.string().trim().max(500).optional(),
+  actor,
+});
+
+const STATUS_OF_CODE: Record<string, number> = { not_found: 404, conflict: 409, invalid: 400 };
+
+/**
+ * Clusters, mounted under `/api` behind bearer auth:
+ * - `GET /clusters?status=open|resolved|merged&limit=&offset=`: ranked by impact, with the
+ *   trend of the last 24 h against the 24 h before.
+ * - `GET /clusters/:id?limit=&offset=`: the cluster, its tickets with the similarity that
+ *   put each there, and its audit log.
+ * - `POST /clusters/:id/merge {sourceIds}`, `POST /clusters/:id/split {ticketIds}`.
+ * - `POST /clusters/:id/resolve {notify?, resolution?}`: then, unless `notify` is false,
+ *   tells every reporter on their platform that the fix is out.
+ */
+export function clusterRoutes({ store, actions, notify, onCommit }: ClusterRoutesDeps): Router {
+  const router = Router();
+  const now = () => Date.now();
+
+  /** A cluster as the API shows it; times ISO 8601, trend over the last 24 h. */
+  const clusterJson = (c: ClusterView, at = now()) => {
+    const last24h = store.digests.reportsIn(c.id, { since: at - DAY_MS, until: at + 1 });
+    const previous24h = store.digests.reportsIn(c.id, {
+      since: at - 2 * DAY_MS,
+      until: at - DAY_MS,
+    });
+    return {
+      id: c.id,
+      title: c.title,
+      productArea: c.productArea,
+      status: c.status,
+      ...(c.mergedInto !== null ? { mergedInto: c.mergedInto } : {}),
+      reports: c.reports,
+      uniqueReporters: c.uniqueReporters,
+      platforms: Object.keys(c.platforms)
+        .filter((p) => (c.platforms[p] ?? 0) > 0)
+        .sort(),
+      priorityMix: Object.fromEntries(PRIORITIES.map((p) => [p, c.priorityMix[p] ?? 0])),
+      urgency: c.urgency,
+      impact: Math.round(c.impact * 100) / 100,
+      trend: trendOf(last24h, previous24h, c.firstSeen, at - DAY_MS),
+      reportsLast24h: last24h,
+      firstSeen: new Date(c.firstSeen).toISOString(),
+      lastSeen: new Date(c.lastSeen).toISOString(),
+      resolvedAt: c.resolvedAt === null ? null : new Date(c.resolvedAt).toISOString(),
+    };
+  };
+  const mustGet = (clusterId: number): ClusterView => {
+    const cluster = store.clusterViews.get(clusterId);
+    if (!cluster) throw new HttpError(404, 'not_found', `no cluster ${clusterId}`);
+    return cluster;
+  };
+  const apply = <T>(change: () => T): T => {
+    try {
+      const result = change();
+      onCommit?.();
+      return result;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const status = typeof code === 'string' ? STATUS_OF_CODE[code] : undefined;
+      if (status) throw new HttpError(status, code as string, (error as Error).message);
+      throw error;
+    }
+  };
+
+  router.get('/clusters', (req, res) => {
+    const { status, limit, offset } = parseOr400(listQuery, req.query);
+    const page = store.clusterViews.list(status, limit, offset);
+    const at = now();
+    res.json({
+      clusters: page.clusters.map((c) => clusterJson(c, at)),
+      total: page.total,
+      limit,
+      offset,
+    });
+  });
+
+  router.get('/clusters/:id', (req, res) => {
+    const cluster = mustGet(parseOr400(id, req.params.id));
+    const { limit, offset } = parseOr400(detailQuery, req.query);
+    const page = store.clusterViews.tickets(cluster.id, limit, offset);
+    res.json({
+      cluster: clusterJson(cluster),
+      tickets: page.tickets.map((t) => ({ ...t, createdAt: new Date(t.createdAt).toISOString() })),
+      ticketsTotal: page.total,
+      limit,
+      offset,
+      audit: store.clusterViews
+        .audit(cluster.id)
+        .map((a) => ({ ...a, createdAt: new Date(a.createdAt).toISOString() })),
+    });
+  });
+
+  if (!actions) return router;
+
+  router.post('/clusters/:id/merge', (req, res) => {
+    const targetId = parseOr400(id, req.params.id);
+    const body = parseOr400(mergeBody, req.body ?? {});
+    if (body.sourceIds.includes(targetId)) {
+      throw new HttpError(400, 'invalid_request', 'sourceIds: a cluster cannot merge into itself');
+    }
+    apply(() => actions.merge(targetId, body.sourceIds, body.actor));
+    res.json({ cluster: clusterJson(mustGet(targetId)), merged: body.sourceIds });
+  });
+
+  router.post('/clusters/:id/split', (req, res) => {
+    const clusterId = parseOr400(id, req.params.id);
+    const body = parseOr400(splitBody, req.body ?? {});
+    const newId = apply(() => actions.split(clusterId, body.ticketIds, body.actor));
+    res
+      .status(201)
+      .json({ cluster: clusterJson(mustGet(clusterId)), newCluster: clusterJson(mustGet(newId)) });
+  });
+
+  router.post('/clusters/:id/resolve', async (req, res) => {
+    const clusterId = parseOr400(id, req.params.id);
+    const body = parseOr400(resolveBody, req.body ?? {});
+    apply(() =>
+      actions.resolve(clusterId, {
+        actor: body.actor,
+        ...(body.resolution ? { resolution: body.resolution } : {}),
+        notifyReporters: body.notify,
+      }),
+    );
+    const told = body.notify
+      ? await notifyReporters(store, notify, clusterId, body.resolution)
+      : { reporters: 0, notified: 0 };
+    res.json({ cluster: clusterJson(mustGet(clusterId)), ...told });
+  });
+
+  return router;
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/main.ts';
 import { startTestSwitchboard } from '../helpers/switchboard.ts';
+import { slackHarness } from '../slack/contract-harness.ts';
 import { discordHarness } from './discord.ts';
 import type { ContractHarness, ContractPlatform, SeenMessage } from './harness.ts';
 import { telegramHarness } from './telegram.ts';
@@ -10,12 +11,7 @@ import { webHarness } from './web.ts';
  * The adapters under contract. To add one (e.g. Slack), implement `ContractHarness` in
  * `test/contract/<platform>.ts`, as discord.ts and telegram.ts do, and list it here.
  */
-const HARNESSES: ContractHarness[] = [
-  webHarness,
-  discordHarness,
-  telegramHarness,
-  // slackHarness,
-];
+const HARNESSES: ContractHarness[] = [webHarness, discordHarness, telegramHarness, slackHarness];
 
 const QUESTION = 'How do I reset my password?';
 const ANSWER = /Source: Accounts and login › Resetting your password/;

@@ -101,7 +101,28 @@ export class TicketStore {
       .run({ ...t, tags: JSON.stringify(t.tags), createdAt: t.createdAt ?? Date.now() });
     const id = Number(info.lastInsertRowid);
     this.db.prepare('UPDATE tickets SET ref = ? WHERE id = ?').run(ticketRef(id), id);
+    this.count(t);
     return this.get(id) as Ticket;
+  }
+
+  /**
+   * Keeps `ticket_counts` (what `GET /api/overview` reads) current, in the caller's
+   * transaction. Tickets without a product area are not counted under one.
+   */
+  private count(t: NewTicket): void {
+    const bump = this.db.prepare(
+      `INSERT INTO ticket_counts (dimension, value, n) VALUES (?, ?, 1)
+       ON CONFLICT (dimension, value) DO UPDATE SET n = n + 1`,
+    );
+    const values: Array<[string, string | null]> = [
+      ['priority', t.priority],
+      ['category', t.category],
+      ['sentiment', t.sentiment],
+      ['product_area', t.productArea],
+      ['status', 'open'],
+      ['platform', t.platform],
+    ];
+    for (const [dimension, value] of values) if (value !== null) bump.run(dimension, value);
   }
 
   get(id: number): Ticket | undefined {

@@ -119,3 +119,18 @@ export function seedTicket(
     return { id, ref };
   });
 }
+
+/** Puts an existing ticket (e.g. one raised in the web chat) into a seeded cluster. */
+export function attachTicket(store: Store, ref: string, clusterId: number, similarity = 0.9): void {
+  const ticket = store.tickets.byRef(ref);
+  if (!ticket) throw new Error(`no ticket ${ref}`);
+  store.db
+    .prepare('UPDATE tickets SET cluster_id = ?, similarity = ? WHERE id = ?')
+    .run(clusterId, similarity, ticket.id);
+  store.db
+    .prepare(
+      `UPDATE clusters SET reports = reports + 1, unique_reporters = unique_reporters + 1,
+         first_seen = MIN(first_seen, ?), last_seen = MAX(last_seen, ?) WHERE id = ?`,
+    )
+    .run(ticket.createdAt, ticket.createdAt, clusterId);
+}

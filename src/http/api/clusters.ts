@@ -7,9 +7,9 @@ import { CLUSTER_STATUSES, type ClusterView, type Store } from '../../store/inde
 import { HttpError, parseOr400 } from '../errors.ts';
 
 /**
- * The cluster changes the routes call. Each runs in one transaction (re-computing
- * centroids and counters, writing the audit log and any outbox event) and throws an
- * error with a `code` of `not_found`, `conflict` or `invalid` when it cannot apply.
+ * The cluster changes the routes call, each inside one transaction the route opens: it
+ * re-computes centroids and counters, writes the audit log and any outbox event, and
+ * throws an error with a `code` of `not_found`, `conflict` or `invalid` when it cannot apply.
  */
 export interface ClusterActions {
   /** Moves every ticket of the source clusters into the target; the sources become `merged`. */
@@ -113,7 +113,7 @@ export function clusterRoutes({ store, actions, notify, onCommit }: ClusterRoute
   };
   const apply = <T>(change: () => T): T => {
     try {
-      const result = change();
+      const result = store.transaction(change);
       onCommit?.();
       return result;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { benchClusterAssignment } from './clusters.ts';
 import { benchEmbedder } from './embedder.ts';
 import { benchDigestAndOverview } from './triage.ts';
 import { benchTurns } from './turns.ts';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   embedder: () => benchEmbedder(),
   webhooks: () => benchWebhooks(),
   triage: () => benchDigestAndOverview(),
+  clusters: () => benchClusterAssignment() as Promise<Record<string, unknown>>,
 };
 const DEFAULT = ['turns', 'embedder'];
 

@@ -8,15 +8,23 @@ import { createTelegramAdapter } from '../bots/telegram/index.ts';
 import { createWebAdapter, createWebDesk, webRoutes } from '../bots/web/index.ts';
 import { resolveAdminToken } from '../config/admin-token.ts';
 import { type Config, ConfigError, loadConfig } from '../config/index.ts';
+import { createModelAreaChooser } from './ai/choose-area.ts';
 import { createModelAssistant } from './ai/model-assistant.ts';
 import { createOfflineEmbedder } from './ai/offline-embedder.ts';
 import { createOpenAIClient } from './ai/openai-client.ts';
 import { createOpenAIEmbedder } from './ai/openai-embedder.ts';
 import type { Embedder } from './ai/types.ts';
 import { withOfflineFallback } from './ai/with-fallback.ts';
+import { notifyReporters } from './engine/cluster-notify.ts';
+import {
+  createClusterActions,
+  DEFAULT_CLUSTER_SETTINGS,
+  refreshImpacts,
+} from './engine/clusters/index.ts';
 import { createDigestScheduler } from './engine/digest-scheduler.ts';
 import { Engine } from './engine/engine.ts';
 import { createRetriever, ingestKnowledge } from './engine/knowledge.ts';
+import { createNormalizer } from './engine/normalizer.ts';
 import { createOfflineAssistant } from './engine/offline/assistant.ts';
 import type { Assistant } from './engine/types.ts';
 import { createWebhookDispatcher } from './engine/webhooks/dispatcher.ts';
@@ -25,7 +33,7 @@ import { webhookRoutes } from './http/api/webhooks.ts';
 import { createApp } from './http/app.ts';
 import { bearerAuth } from './http/errors.ts';
 import { createLogger, type Logger } from './log.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, registerNormalizerMetrics } from './metrics.ts';
 import { createStore, type Store } from './store/index.ts';
 
 /** A running Switchboard: what tests and the CLI hold on to. */
@@ -104,6 +112,8 @@ export async function startSwitchboard(
       : undefined;
   dispatcher?.start();
 
+  const clusterActions = createClusterActions(store);
+  const notify = (conversationId: string, text: string) => engine.notify(conversationId, text);
   // Slack: customers in Slack, and the agent desk in SLACK_AGENT_CHANNEL (else the web desk).
   const slack =
     config.slack.mode === 'off' || !config.slack.botToken
@@ -120,7 +130,32 @@ export async function startSwitchboard(
           logger,
           store,
           deskActions: () => engine.desk,
+          // "Mark fixed" on the digest: resolve the cluster (one transaction with its
+          // cluster.resolved event), then tell every reporter on their own platform.
+          markFixed: async (clusterId, agent) => {
+            store.transaction(() =>
+              clusterActions.resolve(clusterId, { actor: agent.name, notifyReporters: true }),
+            );
+            dispatcher?.kick();
+            return notifyReporters(store, notify, clusterId);
+          },
         });
+  // Product areas and canonical phrases for tickets; unclear matches go to the model, if any.
+  const normalizer = createNormalizer({
+    store,
+    embedder,
+    knowledgeDir: config.knowledgeDir,
+    chooser: client
+      ? createModelAreaChooser({
+          client,
+          model: config.ai.model,
+          timeoutMs: config.ai.timeoutMs,
+          logger,
+        })
+      : undefined,
+    logger,
+  });
+  registerNormalizerMetrics(metrics.registry, () => normalizer.stats());
   const engine = new Engine({
     store,
     assistant,
@@ -130,6 +165,7 @@ export async function startSwitchboard(
     sessionTtlMs: config.sessionTtlHours * 3_600_000,
     handoffSlaMs: config.handoffSlaMinutes * 60_000,
     onCommit: () => dispatcher?.kick(),
+    triage: { normalizer, embedder, clusters: DEFAULT_CLUSTER_SETTINGS },
   });
   const web = createWebAdapter();
   engine.register(web);
@@ -175,7 +211,8 @@ export async function startSwitchboard(
   api.use(
     triageRoutes({
       store,
-      notify: (conversationId, text) => engine.notify(conversationId, text),
+      clusterActions,
+      notify,
       digest: config.digest,
       onCommit: () => dispatcher?.kick(),
     }),
@@ -241,6 +278,8 @@ export async function startSwitchboard(
     setInterval(() => {
       store.conversations.expire();
       store.conversations.pruneInbound(7 * 86_400_000);
+      // Impact decays with time; re-score so quiet clusters sink in the ranking.
+      refreshImpacts(store, Date.now());
     }, 3_600_000),
   ];
   for (const t of timers) t.unref();

@@ -45,3 +45,42 @@ export function createMetrics(): Metrics {
     }),
   };
 }
+
+/** The normalizer's decision counts, as `createNormalizer(...).stats()` returns them. */
+export interface NormalizerCounts {
+  byEmbedding: number;
+  byModel: number;
+  lowConfidence: number;
+  modelFailures: number;
+  modelSkippedShare: number;
+}
+
+/**
+ * Exposes how product areas were decided, read at scrape time:
+ * `switchboard_normalizer_decisions{path="embedding|model|low_confidence|model_failed"}`
+ * (since start) and `switchboard_normalizer_model_skipped_ratio` (0..1), the share of
+ * tickets whose area was decided without a model call.
+ */
+export function registerNormalizerMetrics(registry: Registry, stats: () => NormalizerCounts): void {
+  new Gauge({
+    name: 'switchboard_normalizer_decisions',
+    help: 'Product-area decisions since start, by how they were made',
+    labelNames: ['path'] as const,
+    registers: [registry],
+    collect() {
+      const s = stats();
+      this.set({ path: 'embedding' }, s.byEmbedding);
+      this.set({ path: 'model' }, s.byModel);
+      this.set({ path: 'low_confidence' }, s.lowConfidence - s.modelFailures);
+      this.set({ path: 'model_failed' }, s.modelFailures);
+    },
+  });
+  new Gauge({
+    name: 'switchboard_normalizer_model_skipped_ratio',
+    help: 'Share of product-area decisions made without a model call',
+    registers: [registry],
+    collect() {
+      this.set(stats().modelSkippedShare);
+    },
+  });
+}

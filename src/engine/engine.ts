@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.ts';
 import type { Handoff, Store, StoredMessage } from '../store/index.ts';
+import { consolidateIfDue } from './clusters/index.ts';
 import type { Desk, DeskActions } from './desk.ts';
 import {
   announceDue,
@@ -12,7 +13,7 @@ import {
 import type { Retriever } from './knowledge.ts';
 import { redactPII } from './redact.ts';
 import { SerialQueue } from './serial-queue.ts';
-import { createTicket } from './tickets.ts';
+import { createTicket, prepareTicket, type Triage } from './tickets.ts';
 import type {
   Assistant,
   ChannelAdapter,
@@ -36,6 +37,8 @@ export interface EngineDeps {
   handoffSlaMs: number;
   /** Called after a commit that wrote outbox events (wakes the webhook dispatcher). */
   onCommit?: () => void;
+  /** Normalizer, embedder and cluster settings; without it tickets are not clustered. */
+  triage?: Triage;
 }
 
 /** Live changes, for SSE pages and desks. */
@@ -196,20 +199,33 @@ export class Engine extends EventEmitter<EngineEvents> {
         await openHandoff(this.handoffs, msg, classification);
         return;
       case 'RAISE_TICKET': {
-        const saved = store.transaction(() => {
-          const ticket = createTicket(store, msg, classification);
+        // Normalizing and embedding take I/O, so they happen before the one transaction
+        // that stores the ticket, its cluster, its events and the reply.
+        const prepared = await prepareTicket(this.deps.triage, msg, classification);
+        const { ticket, saved } = store.transaction(() => {
+          const { ticket } = createTicket(store, prepared, this.deps.triage?.clusters);
           const text = `${reply}\n\nYour ticket reference is **${ticket.ref}**.`;
           const message = store.conversations.appendReply(
             msg.conversationId,
             { role: 'bot', text, meta: { ...meta, ticket: ticket.ref } },
             stored.id,
           );
-          return message;
+          return { ticket, saved: message };
         });
         this.deps.onCommit?.();
         await this.deliver(msg.conversationId, saved);
+        if (this.deps.triage) this.consolidate(ticket.id, this.deps.triage);
         return;
       }
+    }
+  }
+
+  /** Cluster maintenance due after this ticket; a failure is logged, the ticket stands. */
+  private consolidate(ticketId: number, triage: Triage): void {
+    try {
+      if (consolidateIfDue(this.deps.store, triage.clusters, ticketId)) this.deps.onCommit?.();
+    } catch (error) {
+      this.deps.logger.error({ err: error, ticketId }, 'cluster consolidation failed');
     }
   }
 

@@ -1,6 +1,33 @@
-import type { Store, Ticket } from '../store/index.ts';
+import type { Embedder } from '../ai/types.ts';
+import type { NewTicket, Store, Ticket } from '../store/index.ts';
+import { contentWords } from './canonical.ts';
+import {
+  type Assignment,
+  assignTicket,
+  type ClusterSettings,
+  DEFAULT_CLUSTER_SETTINGS,
+} from './clusters/index.ts';
+import type { Normalizer } from './normalizer.ts';
 import { redactPII } from './redact.ts';
 import type { Classification, InboundMessage } from './types.ts';
+
+/** What turns tickets into product terms and clusters: the normalizer, the embedder, the knobs. */
+export interface Triage {
+  normalizer: Normalizer;
+  /** The embedder clustering uses (the same one as the centroid index). */
+  embedder: Embedder;
+  clusters: Readonly<ClusterSettings>;
+}
+
+/**
+ * A ticket ready to be stored: everything that needs I/O (normalizing, embedding) is done,
+ * so the transaction that stores it stays short and synchronous.
+ */
+export interface PreparedTicket {
+  ticket: NewTicket & { createdAt: number };
+  /** The embedding clustering compares; absent without triage. */
+  vector?: Float32Array;
+}
 
 /** The payload of `ticket.created`, as documented in docs/webhooks.md. */
 export function ticketEventData(t: Ticket): Record<string, unknown> {
@@ -18,21 +45,27 @@ export function ticketEventData(t: Ticket): Record<string, unknown> {
       summary: t.summary,
       tags: t.tags,
       productArea: t.productArea,
+      clusterId: t.clusterId,
+      similarity: t.similarity === null ? null : Math.round(t.similarity * 1000) / 1000,
       createdAt: new Date(t.createdAt).toISOString(),
     },
   };
 }
 
 /**
- * Creates a ticket and its `ticket.created` event. Must run inside the caller's
- * transaction, together with the reply that announces the ticket reference.
+ * The asynchronous half of raising a ticket, run BEFORE the transaction: the redacted
+ * summary (or, when empty, the customer's text) is normalized into a product area and a
+ * canonical phrase, and the phrase's content words are embedded for clustering.
+ * Without triage, the ticket keeps the assistant's product area and gets no cluster.
  */
-export function createTicket(
-  store: Store,
-  msg: Pick<InboundMessage, 'conversationId' | 'platform' | 'author'>,
+export async function prepareTicket(
+  triage: Triage | undefined,
+  msg: Pick<InboundMessage, 'conversationId' | 'platform' | 'author'> & { text?: string },
   c: Classification,
-): Ticket {
-  const ticket = store.tickets.create({
+  now = Date.now(),
+): Promise<PreparedTicket> {
+  const summary = redactPII(c.summary);
+  const ticket = {
     conversationId: msg.conversationId,
     platform: msg.platform,
     reporterId: msg.author.id,
@@ -41,10 +74,58 @@ export function createTicket(
     category: c.category,
     priority: c.priority,
     sentiment: c.sentiment,
-    summary: redactPII(c.summary),
+    summary,
     tags: c.tags,
     productArea: c.productArea,
-  });
-  store.events.append('ticket.created', ticketEventData(ticket));
-  return ticket;
+    createdAt: now,
+  };
+  if (!triage) return { ticket };
+  const issue = await triage.normalizer.normalize(summary.trim() || redactPII(msg.text ?? ''));
+  const [vector] = await triage.embedder.embed([contentWords(issue.canonical) || issue.canonical]);
+  return {
+    ticket: {
+      ...ticket,
+      productArea: issue.productArea,
+      canonical: issue.canonical,
+      areaConfidence: issue.confidence,
+      areaSource: issue.source,
+      ...(vector ? { vector } : {}),
+    },
+    ...(vector ? { vector } : {}),
+  };
+}
+
+/**
+ * The synchronous half: stores the ticket, assigns it to a cluster (counts, impact,
+ * escalation and consolidation included) and records `ticket.created` with the cluster and
+ * similarity. Must run inside the caller's transaction, together with the reply that
+ * announces the ticket reference, so none of it can exist without the rest.
+ */
+export function createTicket(
+  store: Store,
+  prepared: PreparedTicket,
+  settings: Readonly<ClusterSettings> = DEFAULT_CLUSTER_SETTINGS,
+): { ticket: Ticket; assignment?: Assignment } {
+  const created = store.tickets.create(prepared.ticket);
+  let assignment: Assignment | undefined;
+  if (prepared.vector) {
+    assignment = assignTicket(
+      store,
+      {
+        id: created.id,
+        vector: prepared.vector,
+        title: prepared.ticket.canonical ?? created.summary,
+        productArea: created.productArea,
+        platform: created.platform,
+        reporterId: created.reporterId,
+        conversationId: created.conversationId,
+        priority: created.priority,
+        createdAt: created.createdAt,
+      },
+      settings,
+    );
+  }
+  const ticket = assignment ? (store.tickets.get(created.id) as Ticket) : created;
+  store.events.append('ticket.created', ticketEventData(ticket), ticket.createdAt);
+  return assignment ? { ticket, assignment } : { ticket };
 }

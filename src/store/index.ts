@@ -1,4 +1,5 @@
 import { ClusterViewStore } from './cluster-views.ts';
+import { ClusterStore } from './clusters.ts';
 import { ConversationStore } from './conversations.ts';
 import { type Db, openDatabase } from './db.ts';
 import { DigestStore } from './digests.ts';
@@ -17,6 +18,15 @@ export {
   type ClusterTicketView,
   type ClusterView,
 } from './cluster-views.ts';
+export {
+  type ClusterMember,
+  type ClusterNeighbour,
+  type ClusterPatch,
+  type ClusterRecord,
+  type NewClusterRecord,
+  URGENCIES,
+  type Urgency,
+} from './clusters.ts';
 export type { Conversation, StoredMessage } from './conversations.ts';
 export type { Db } from './db.ts';
 export type { StoredDigest, WindowCluster, WindowTicket } from './digests.ts';
@@ -42,6 +52,8 @@ export interface Store {
   readonly overview: OverviewStore;
   /** Read views of clusters for the admin API. */
   readonly clusterViews: ClusterViewStore;
+  /** Clusters as the clustering engine changes them, with the centroid index. */
+  readonly clusters: ClusterStore;
   transaction<T>(fn: () => T): T;
   /** Creates the vec0 tables for the embedder; true when the embedder changed. */
   prepareVectors(embedder: string, dimensions: number): boolean;
@@ -62,6 +74,7 @@ export function createStore(file: string): Store {
     digests: new DigestStore(db),
     overview: new OverviewStore(db),
     clusterViews: new ClusterViewStore(db),
+    clusters: new ClusterStore(db),
     transaction: (fn) => db.transaction(fn)(),
     prepareVectors: (embedder, dimensions) => prepareVectorTables(db, embedder, dimensions),
     close: () => db.close(),

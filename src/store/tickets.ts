@@ -29,6 +29,13 @@ export type NewTicket = Omit<
   'id' | 'ref' | 'status' | 'createdAt' | 'clusterId' | 'similarity'
 > & {
   createdAt?: number;
+  /** The normalizer's short canonical issue phrase (redacted). */
+  canonical?: string;
+  /** Similarity of the chosen product area, and how it was chosen. */
+  areaConfidence?: number;
+  areaSource?: 'embedding' | 'model' | 'low_confidence';
+  /** The embedding clustering used (of the canonical phrase). */
+  vector?: Float32Array;
 };
 
 /** Filters of `GET /api/tickets`. */
@@ -94,11 +101,23 @@ export class TicketStore {
     const info = this.db
       .prepare(
         `INSERT INTO tickets (ref, conversation_id, platform, reporter_id, reporter_name, kind, category,
-          priority, sentiment, summary, tags, product_area, created_at)
+          priority, sentiment, summary, tags, product_area, created_at, canonical, area_confidence,
+          area_source, vector)
          VALUES ('pending', @conversationId, @platform, @reporterId, @reporterName, @kind, @category,
-          @priority, @sentiment, @summary, @tags, @productArea, @createdAt)`,
+          @priority, @sentiment, @summary, @tags, @productArea, @createdAt, @canonical,
+          @areaConfidence, @areaSource, @vector)`,
       )
-      .run({ ...t, tags: JSON.stringify(t.tags), createdAt: t.createdAt ?? Date.now() });
+      .run({
+        ...t,
+        tags: JSON.stringify(t.tags),
+        createdAt: t.createdAt ?? Date.now(),
+        canonical: t.canonical ?? null,
+        areaConfidence: t.areaConfidence ?? null,
+        areaSource: t.areaSource ?? null,
+        vector: t.vector
+          ? Buffer.from(t.vector.buffer, t.vector.byteOffset, t.vector.byteLength)
+          : null,
+      });
     const id = Number(info.lastInsertRowid);
     this.db.prepare('UPDATE tickets SET ref = ? WHERE id = ?').run(ticketRef(id), id);
     this.count(t);

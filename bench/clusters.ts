@@ -1,0 +1,213 @@
+/**
+ * Cluster assignment benchmark: the synchronous half of raising a ticket (store the ticket,
+ * sqlite-vec KNN over the open centroids, join or start a cluster, counters, impact, the
+ * outbox event; the embedding is excluded) with 10k and 100k open clusters of random unit
+ * vectors of the offline embedder's dimension, inserted directly. Beside it, in the same
+ * run, the floor: a plain scan of the same centroids in one Float32Array. Half the queries
+ * are near an existing centroid (they join it), half are random (they start a cluster).
+ * Also one consolidation pass: re-filing every cluster those tickets touched, and re-homing as
+ * if the small clusters they made had gone quiet (a live pass sees about 100 tickets' worth).
+ * Repeated rounds; median (min–max) over rounds. Bounded: a few minutes at 100k.
+ *
+ * Run: `npm run bench -- clusters`, or directly `npx tsx bench/clusters.ts`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { OFFLINE_EMBEDDER_NAME } from '../src/ai/offline-embedder.ts';
+import { consolidate, DEFAULT_CLUSTER_SETTINGS } from '../src/engine/clusters/index.ts';
+import { createTicket, type PreparedTicket } from '../src/engine/tickets.ts';
+import { createStore, type Store } from '../src/store/index.ts';
+import { percentile, summarize } from './stats.ts';
+
+const DIMENSIONS = 100;
+const SIZES = (process.env.BENCH_CLUSTER_SIZES ?? '10000,100000').split(',').map(Number);
+const ROUNDS = 5;
+const QUERIES = 200;
+const DEADLINE_MS = 150_000;
+
+/** mulberry32: the same seed, the same vectors. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function unitVector(rand: () => number, near?: Float32Array, noise = 0.6): Float32Array {
+  const v = new Float32Array(DIMENSIONS);
+  let norm = 0;
+  for (let d = 0; d < DIMENSIONS; d++) {
+    // Box-Muller would be rounder; a centred uniform is enough for random directions.
+    const x = (near ? (near[d] as number) * 10 : 0) + (rand() - 0.5) * (near ? noise * 10 : 1);
+    v[d] = x;
+    norm += x * x;
+  }
+  norm = Math.sqrt(norm);
+  for (let d = 0; d < DIMENSIONS; d++) v[d] = (v[d] as number) / norm;
+  return v;
+}
+
+/** Inserts `n` open clusters with random unit centroids straight into the tables. */
+function seedClusters(store: Store, n: number, rand: () => number): Float32Array {
+  const all = new Float32Array(n * DIMENSIONS);
+  const now = Date.now();
+  const cluster = store.db.prepare(
+    `INSERT INTO clusters (id, title, product_area, status, centroid, reports, unique_reporters,
+       platforms, priority_mix, impact, urgency, weight, weight_at, first_seen, last_seen,
+       created_at, updated_at, last_ticket_id)
+     VALUES (?, ?, NULL, 'open', ?, 5, 5, '{"web":5}', '{"medium":5}', 1, 'normal', 1, ?, ?, ?, ?, ?, 0)`,
+  );
+  const index = store.db.prepare('INSERT INTO cluster_vec (rowid, embedding) VALUES (?, ?)');
+  store.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const v = unitVector(rand);
+      all.set(v, i * DIMENSIONS);
+      const id = i + 1;
+      cluster.run(id, `problem ${id}`, Buffer.from(v.buffer), now, now, now, now, now);
+      index.run(BigInt(id), v);
+    }
+  });
+  return all;
+}
+
+/** The floor: the best centroid by a plain scan of one Float32Array. */
+function scan(all: Float32Array, n: number, q: Float32Array): number {
+  let best = -2;
+  let bestAt = -1;
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    const base = i * DIMENSIONS;
+    for (let d = 0; d < DIMENSIONS; d++) dot += (all[base + d] as number) * (q[d] as number);
+    if (dot > best) {
+      best = dot;
+      bestAt = i;
+    }
+  }
+  return bestAt;
+}
+
+function prepared(vector: Float32Array, i: number): PreparedTicket {
+  return {
+    ticket: {
+      conversationId: `web:bench-${i}`,
+      platform: 'web',
+      reporterId: `bench-${i}`,
+      reporterName: 'Bench',
+      kind: 'bug',
+      category: 'bug',
+      priority: 'medium',
+      sentiment: 'negative',
+      summary: 'benchmark ticket',
+      tags: [],
+      productArea: null,
+      canonical: 'benchmark ticket',
+      areaConfidence: 0,
+      areaSource: 'low_confidence',
+      vector,
+      createdAt: Date.now(),
+    },
+    vector,
+  };
+}
+
+async function benchSize(n: number, deadline: number): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-clusters-'));
+  const store = createStore(join(dir, 'bench.db'));
+  try {
+    store.prepareVectors(OFFLINE_EMBEDDER_NAME, DIMENSIONS);
+    const rand = random(n);
+    const seeded = performance.now();
+    const all = seedClusters(store, n, rand);
+    const seedMs = performance.now() - seeded;
+    const settings = { ...DEFAULT_CLUSTER_SETTINGS, consolidateEvery: 0 };
+    const rounds = { assignP50: [] as number[], assignP99: [] as number[] };
+    const floor = { p50: [] as number[], p99: [] as number[] };
+    const knn = { p50: [] as number[], p99: [] as number[] };
+    let joined = 0;
+    let ticket = 0;
+    for (let round = 0; round <= ROUNDS && Date.now() < deadline; round++) {
+      const assign: number[] = [];
+      const scans: number[] = [];
+      const knns: number[] = [];
+      for (let q = 0; q < QUERIES; q++) {
+        const target = Math.floor(rand() * n);
+        const query =
+          q % 2 === 0
+            ? unitVector(rand, all.subarray(target * DIMENSIONS, (target + 1) * DIMENSIONS), 0.4)
+            : unitVector(rand);
+        let started = performance.now();
+        scan(all, n, query);
+        scans.push(performance.now() - started);
+        started = performance.now();
+        store.clusters.nearest(query, 1);
+        knns.push(performance.now() - started);
+        started = performance.now();
+        const { assignment } = store.transaction(() =>
+          createTicket(store, prepared(query, ticket++), settings),
+        );
+        assign.push(performance.now() - started);
+        if (assignment && !assignment.created) joined++;
+      }
+      if (round === 0) continue; // warm-up: page cache and statement cache
+      rounds.assignP50.push(percentile(assign, 50));
+      rounds.assignP99.push(percentile(assign, 99));
+      floor.p50.push(percentile(scans, 50));
+      floor.p99.push(percentile(scans, 99));
+      knn.p50.push(percentile(knns, 50));
+      knn.p99.push(percentile(knns, 99));
+    }
+    // A maintenance pass as if every small cluster the benchmark's tickets made had gone quiet.
+    const started = performance.now();
+    const pass = store.transaction(() =>
+      consolidate(
+        store,
+        DEFAULT_CLUSTER_SETTINGS,
+        ticket + DEFAULT_CLUSTER_SETTINGS.rehome.quietTickets,
+        Date.now(),
+      ),
+    );
+    const consolidateMs = performance.now() - started;
+    return {
+      openClusters: n,
+      seedSeconds: Math.round(seedMs / 100) / 10,
+      assignTicketMs: {
+        p50: summarize(rounds.assignP50, 3).text,
+        p99: summarize(rounds.assignP99, 3).text,
+      },
+      knnOnlyMs: { p50: summarize(knn.p50, 3).text, p99: summarize(knn.p99, 3).text },
+      float32ScanFloorMs: { p50: summarize(floor.p50, 3).text, p99: summarize(floor.p99, 3).text },
+      joinedShare: Math.round((joined / Math.max(1, ticket)) * 100) / 100,
+      consolidationPass: {
+        ms: Math.round(consolidateMs),
+        clustersRefined: pass.refined,
+        quietSmallClusters: pass.considered,
+        msPerCluster:
+          Math.round((consolidateMs / Math.max(1, pass.refined + pass.considered)) * 100) / 100,
+      },
+      rounds: rounds.assignP50.length,
+      queriesPerRound: QUERIES,
+    };
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the benchmark for each size and returns its figures (milliseconds). */
+export async function benchClusterAssignment(): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + DEADLINE_MS;
+  const results: Record<string, unknown> = {
+    setup: `SQLite file (WAL), sqlite-vec vec0 cosine index, ${DIMENSIONS}-d random unit centroids; half the tickets near a centroid, half random; targets p99 <= 2 ms at 10k and <= 20 ms at 100k`,
+  };
+  for (const n of SIZES) results[`open${n / 1000}k`] = await benchSize(n, deadline);
+  return results;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(JSON.stringify(await benchClusterAssignment(), null, 2));
+}

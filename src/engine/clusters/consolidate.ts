@@ -1,0 +1,101 @@
+import type { ClusterRecord, Store } from '../../store/index.ts';
+import { mergeClusters } from './operations.ts';
+import { refineChanged } from './refine.ts';
+import type { ClusterSettings } from './settings.ts';
+import { dot, unit } from './vector-math.ts';
+
+/** What one consolidation pass did. */
+export interface ConsolidationReport {
+  /** Clusters that changed since the last pass, whose tickets were reconsidered. */
+  refined: number;
+  /** Tickets moved to a neighbouring cluster that fits them better. */
+  reassigned: number;
+  /** Small clusters that went quiet and were looked at. */
+  considered: number;
+  rehomed: number;
+}
+
+const CURSOR = 'clusters.consolidated_through';
+
+/**
+ * Consolidation: the maintenance step of live clustering, run after every
+ * `consolidateEvery`-th ticket, in two steps (see docs/clustering.md):
+ *
+ * 1. Re-filing (`refineChanged`): tickets of the clusters that changed since the last pass
+ *    move to a neighbouring cluster whose centroid they are now closer to.
+ * 2. Re-homing: a cluster of at most `rehome.maxReports` tickets that has had no new
+ *    ticket for `rehome.quietTickets` tickets is folded into the larger neighbour its
+ *    tickets are most similar to on average, when that mean similarity is at least
+ *    `rehome.minSimilarity`; otherwise it stays, as the one report of a distinct problem.
+ *    Each small cluster is considered once, when it goes quiet; each fold is a merge
+ *    logged by `system` with the reason `rehome`.
+ *
+ * Runs in the caller's transaction.
+ */
+export function consolidate(
+  store: Store,
+  settings: Readonly<ClusterSettings>,
+  throughTicket: number,
+  now: number,
+): ConsolidationReport {
+  const from = Number(store.clusters.meta(CURSOR) ?? 0);
+  const refinement = refineChanged(store, settings, from, now);
+  const { maxReports, quietTickets, minSimilarity } = settings.rehome;
+  const quiet = store.clusters.quietSmall(
+    maxReports,
+    from - quietTickets,
+    throughTicket - quietTickets,
+  );
+  let rehomed = 0;
+  for (const id of quiet) {
+    const small = store.clusters.get(id);
+    if (small?.status !== 'open' || small.reports > maxReports) continue;
+    const home = bestHome(store, small, settings);
+    if (home && home.similarity >= minSimilarity) {
+      mergeClusters(store, home.id, [id], 'system', now, 'rehome');
+      rehomed++;
+    }
+  }
+  store.clusters.setMeta(CURSOR, String(throughTicket));
+  return {
+    refined: refinement.considered,
+    reassigned: refinement.moved,
+    considered: quiet.length,
+    rehomed,
+  };
+}
+
+/** The larger open neighbour with the highest mean similarity between the two clusters' tickets. */
+function bestHome(
+  store: Store,
+  small: ClusterRecord,
+  settings: Readonly<ClusterSettings>,
+): { id: number; similarity: number } | undefined {
+  let best: { id: number; similarity: number } | undefined;
+  for (const n of store.clusters.nearest(unit(small.centroid), settings.candidates)) {
+    if (n.id === small.id) continue;
+    const c = store.clusters.get(n.id);
+    if (!c || c.reports <= settings.rehome.maxReports) continue;
+    // The dot product of two means is the mean similarity over all pairs of their tickets.
+    const similarity = dot(small.centroid, c.centroid);
+    if (!best || similarity > best.similarity) best = { id: c.id, similarity };
+  }
+  return best;
+}
+
+/**
+ * Runs consolidation in its own transaction when `ticketId` is a multiple of
+ * `consolidateEvery`: the engine calls it right after the ticket's transaction commits, and
+ * the evaluation does the same, so both see the same clusters. Returns what it did, or
+ * undefined when no pass was due.
+ */
+export function consolidateIfDue(
+  store: Store,
+  settings: Readonly<ClusterSettings>,
+  ticketId: number,
+  now = Date.now(),
+): ConsolidationReport | undefined {
+  if (settings.consolidateEvery <= 0 || ticketId % settings.consolidateEvery !== 0)
+    return undefined;
+  return store.transaction(() => consolidate(store, settings, ticketId, now));
+}

@@ -1,0 +1,44 @@
+/**
+ * The clustering knobs, with the defaults tuned on Banking77 and CLINC150 (see
+ * docs/clustering.md for the data, the settings tried and the figures). Live use and the
+ * evaluation read the same defaults.
+ */
+export interface ClusterSettings {
+  /** Open clusters the centroid index returns per query. */
+  candidates: number;
+  /** A ticket joins the nearest open cluster when cosine(ticket, centroid) is at least this. */
+  joinSimilarity: number;
+  /**
+   * After an assignment, another candidate whose centroid is at least this similar to the
+   * ticket's cluster is the same problem: the smaller of the two merges into the larger.
+   */
+  mergeSimilarity: number;
+  /** Consolidation (re-filing, re-homing) runs after every Nth ticket (by id), in its own transaction. */
+  consolidateEvery: number;
+  /**
+   * Small clusters that stopped growing are folded into the cluster they are most similar
+   * to on average (mean similarity of their tickets to its tickets), if that is at least
+   * `minSimilarity`; otherwise they stay as they are.
+   */
+  refine: {
+    /** Clusters larger than this are not reconsidered (their centroids barely move). */
+    maxReports: number;
+  };
+  rehome: {
+    /** At most this many tickets. */
+    maxReports: number;
+    /** No new ticket for this many tickets (of all clusters). */
+    quietTickets: number;
+    minSimilarity: number;
+  };
+}
+
+/** The defaults; see docs/clustering.md. */
+export const DEFAULT_CLUSTER_SETTINGS: Readonly<ClusterSettings> = Object.freeze({
+  candidates: 10,
+  joinSimilarity: 0.6,
+  mergeSimilarity: 0.85,
+  consolidateEvery: 100,
+  refine: Object.freeze({ maxReports: 2000 }),
+  rehome: Object.freeze({ maxReports: 3, quietTickets: 400, minSimilarity: 0.25 }),
+});

@@ -1,0 +1,426 @@
+import type { Platform, Priority } from '../engine/types.ts';
+import type { ClusterStatus } from './cluster-views.ts';
+import type { Db } from './db.ts';
+
+/** Urgency levels of a cluster, lowest first. */
+export const URGENCIES = ['normal', 'urgent', 'critical'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+/** A cluster as the clustering engine reads and writes it; times are epoch ms. */
+export interface ClusterRecord {
+  id: number;
+  title: string;
+  productArea: string | null;
+  status: ClusterStatus;
+  mergedInto: number | null;
+  /** Running mean of the member vectors (not unit length). */
+  centroid: Float32Array;
+  reports: number;
+  uniqueReporters: number;
+  platforms: Record<string, number>;
+  priorityMix: Record<string, number>;
+  impact: number;
+  urgency: Urgency;
+  /** Severity- and reporter-weighted reports, decayed to `weightAt` (see docs/impact.md). */
+  weight: number;
+  weightAt: number;
+  firstSeen: number;
+  lastSeen: number;
+  resolvedAt: number | null;
+  lastTicketId: number;
+}
+
+/** The fields a new cluster starts with. */
+export type NewClusterRecord = Omit<
+  ClusterRecord,
+  'id' | 'status' | 'mergedInto' | 'resolvedAt' | 'impact' | 'urgency'
+>;
+
+/** What can change on a cluster row; the centroid goes through `saveCentroid`. */
+export type ClusterPatch = Partial<
+  Omit<ClusterRecord, 'id' | 'centroid' | 'status' | 'mergedInto' | 'resolvedAt'>
+>;
+
+/** A ticket of a cluster, with what clustering and the counters need. */
+export interface ClusterMember {
+  id: number;
+  /** The ticket's canonical issue phrase, if it has one. */
+  canonical: string | null;
+  vector: Float32Array | null;
+  platform: Platform;
+  reporterId: string;
+  conversationId: string;
+  priority: Priority;
+  productArea: string | null;
+  areaSource: string | null;
+  createdAt: number;
+}
+
+/** One neighbour from the centroid index: cosine similarity to the query. */
+export interface ClusterNeighbour {
+  id: number;
+  similarity: number;
+}
+
+interface Row {
+  id: number;
+  title: string;
+  product_area: string | null;
+  status: ClusterStatus;
+  merged_into: number | null;
+  centroid: Buffer;
+  reports: number;
+  unique_reporters: number;
+  platforms: string;
+  priority_mix: string;
+  impact: number;
+  urgency: Urgency;
+  weight: number;
+  weight_at: number;
+  first_seen: number;
+  last_seen: number;
+  resolved_at: number | null;
+  last_ticket_id: number;
+}
+
+interface MemberRow {
+  id: number;
+  canonical: string | null;
+  vector: Buffer | null;
+  platform: Platform;
+  reporter_id: string;
+  conversation_id: string;
+  priority: Priority;
+  product_area: string | null;
+  area_source: string | null;
+  created_at: number;
+}
+
+/** Float32 vector to the BLOB SQLite stores. */
+export const vectorBlob = (v: Float32Array): Buffer =>
+  Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+/** A stored BLOB back to float32 (copied: SQLite's buffers need not be 4-byte aligned). */
+export const blobVector = (b: Buffer): Float32Array =>
+  new Float32Array(new Uint8Array(b).buffer.slice(0));
+
+const toRecord = (r: Row): ClusterRecord => ({
+  id: r.id,
+  title: r.title,
+  productArea: r.product_area,
+  status: r.status,
+  mergedInto: r.merged_into,
+  centroid: blobVector(r.centroid),
+  reports: r.reports,
+  uniqueReporters: r.unique_reporters,
+  platforms: JSON.parse(r.platforms) as Record<string, number>,
+  priorityMix: JSON.parse(r.priority_mix) as Record<string, number>,
+  impact: r.impact,
+  urgency: r.urgency,
+  weight: r.weight,
+  weightAt: r.weight_at,
+  firstSeen: r.first_seen,
+  lastSeen: r.last_seen,
+  resolvedAt: r.resolved_at,
+  lastTicketId: r.last_ticket_id,
+});
+
+const PATCH_COLUMNS: Record<keyof ClusterPatch, string> = {
+  title: 'title',
+  productArea: 'product_area',
+  reports: 'reports',
+  uniqueReporters: 'unique_reporters',
+  platforms: 'platforms',
+  priorityMix: 'priority_mix',
+  impact: 'impact',
+  urgency: 'urgency',
+  weight: 'weight',
+  weightAt: 'weight_at',
+  firstSeen: 'first_seen',
+  lastSeen: 'last_seen',
+  lastTicketId: 'last_ticket_id',
+};
+
+/**
+ * Clusters as the clustering engine changes them: rows, the sqlite-vec index of open
+ * centroids (`cluster_vec`, rowid = cluster id, cosine distance), ticket membership and the
+ * reporters table. Only open clusters are in the index, so resolved and merged clusters
+ * never attract new tickets. Callers run each change inside `store.transaction`.
+ */
+export class ClusterStore {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts an open cluster and indexes its centroid (given unit length as `unit`). */
+  create(c: NewClusterRecord, unit: Float32Array, now: number): ClusterRecord {
+    const info = this.db
+      .prepare(
+        `INSERT INTO clusters (title, product_area, status, centroid, reports, unique_reporters,
+           platforms, priority_mix, impact, urgency, weight, weight_at, first_seen, last_seen,
+           created_at, updated_at, last_ticket_id)
+         VALUES (?, ?, 'open', ?, ?, ?, ?, ?, 0, 'normal', ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.title,
+        c.productArea,
+        vectorBlob(c.centroid),
+        c.reports,
+        c.uniqueReporters,
+        JSON.stringify(c.platforms),
+        JSON.stringify(c.priorityMix),
+        c.weight,
+        c.weightAt,
+        c.firstSeen,
+        c.lastSeen,
+        now,
+        now,
+        c.lastTicketId,
+      );
+    const id = Number(info.lastInsertRowid);
+    this.db
+      .prepare('INSERT INTO cluster_vec (rowid, embedding) VALUES (?, ?)')
+      .run(BigInt(id), unit);
+    return this.get(id) as ClusterRecord;
+  }
+
+  get(id: number): ClusterRecord | undefined {
+    const row = this.db.prepare<[number], Row>('SELECT * FROM clusters WHERE id = ?').get(id);
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** The open clusters whose centroids are nearest to a unit vector, most similar first. */
+  nearest(unit: Float32Array, k: number): ClusterNeighbour[] {
+    return this.db
+      .prepare<[Float32Array, number], { id: number; distance: number }>(
+        'SELECT rowid AS id, distance FROM cluster_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance',
+      )
+      .all(unit, k)
+      .map((r) => ({ id: r.id, similarity: 1 - r.distance }));
+  }
+
+  /** Stores the running mean and re-indexes the cluster (when open) by its unit direction. */
+  saveCentroid(id: number, mean: Float32Array, unit: Float32Array): void {
+    this.db.prepare('UPDATE clusters SET centroid = ? WHERE id = ?').run(vectorBlob(mean), id);
+    this.db.prepare('UPDATE cluster_vec SET embedding = ? WHERE rowid = ?').run(unit, BigInt(id));
+  }
+
+  update(id: number, patch: ClusterPatch, now: number): void {
+    const sets: string[] = ['updated_at = @updatedAt'];
+    const params: Record<string, string | number | null> = { id, updatedAt: now };
+    for (const [key, value] of Object.entries(patch)) {
+      const column = PATCH_COLUMNS[key as keyof ClusterPatch];
+      if (!column || value === undefined) continue;
+      sets.push(`${column} = @${key}`);
+      params[key] = typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
+    }
+    this.db.prepare(`UPDATE clusters SET ${sets.join(', ')} WHERE id = @id`).run(params);
+  }
+
+  /** Closes a cluster (`resolved`, or `merged` into another) and takes it out of the index. */
+  close(
+    id: number,
+    status: Exclude<ClusterStatus, 'open'>,
+    now: number,
+    mergedInto?: number,
+  ): void {
+    this.db
+      .prepare(
+        'UPDATE clusters SET status = ?, merged_into = ?, resolved_at = ?, updated_at = ? WHERE id = ?',
+      )
+      .run(status, mergedInto ?? null, status === 'resolved' ? now : null, now, id);
+    this.db.prepare('DELETE FROM cluster_vec WHERE rowid = ?').run(BigInt(id));
+  }
+
+  /** The cluster's tickets, oldest first, with their vectors. */
+  members(clusterId: number): ClusterMember[] {
+    return this.db
+      .prepare<[number], MemberRow>(
+        `SELECT id, canonical, vector, platform, reporter_id, conversation_id, priority, product_area,
+                area_source, created_at
+         FROM tickets WHERE cluster_id = ? ORDER BY created_at, id`,
+      )
+      .all(clusterId)
+      .map((r) => ({
+        id: r.id,
+        canonical: r.canonical,
+        vector: r.vector ? blobVector(r.vector) : null,
+        platform: r.platform,
+        reporterId: r.reporter_id,
+        conversationId: r.conversation_id,
+        priority: r.priority,
+        productArea: r.product_area,
+        areaSource: r.area_source,
+        createdAt: r.created_at,
+      }));
+  }
+
+  /** Records which cluster a ticket is in and how similar it was to the centroid. */
+  assignTicket(ticketId: number, clusterId: number, similarity: number): void {
+    this.db
+      .prepare('UPDATE tickets SET cluster_id = ?, similarity = ? WHERE id = ?')
+      .run(clusterId, similarity, ticketId);
+  }
+
+  /** Moves every ticket of one cluster into another; returns how many moved. */
+  moveAll(fromId: number, toId: number): number {
+    return this.db
+      .prepare('UPDATE tickets SET cluster_id = ? WHERE cluster_id = ?')
+      .run(toId, fromId).changes;
+  }
+
+  /** The ids of the cluster's tickets, oldest first. */
+  memberIds(clusterId: number): number[] {
+    return this.db
+      .prepare<[number], { id: number }>(
+        'SELECT id FROM tickets WHERE cluster_id = ? ORDER BY created_at, id',
+      )
+      .all(clusterId)
+      .map((r) => r.id);
+  }
+
+  /** The stored vectors of the given tickets (tickets without one are left out). */
+  ticketVectors(ticketIds: readonly number[]): Map<number, Float32Array> {
+    const get = this.db.prepare<[number], { vector: Buffer | null }>(
+      'SELECT vector FROM tickets WHERE id = ?',
+    );
+    const out = new Map<number, Float32Array>();
+    for (const id of ticketIds) {
+      const row = get.get(id);
+      if (row?.vector) out.set(id, blobVector(row.vector));
+    }
+    return out;
+  }
+
+  /**
+   * Moves a cluster's reporters to another cluster (keeping the target's row for someone in
+   * both); returns how many were new to the target.
+   */
+  moveReporters(fromId: number, toId: number): number {
+    const added = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO cluster_reporters (cluster_id, reporter_key, conversation_id, platform, first_at)
+         SELECT ?, reporter_key, conversation_id, platform, first_at FROM cluster_reporters WHERE cluster_id = ?`,
+      )
+      .run(toId, fromId).changes;
+    this.db.prepare('DELETE FROM cluster_reporters WHERE cluster_id = ?').run(fromId);
+    return added;
+  }
+
+  /** Adds a reporter to the cluster; true when they had not reported this problem before. */
+  addReporter(
+    clusterId: number,
+    r: { platform: string; reporterId: string; conversationId: string; at: number },
+  ): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO cluster_reporters (cluster_id, reporter_key, conversation_id, platform, first_at)
+           VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(clusterId, `${r.platform}:${r.reporterId}`, r.conversationId, r.platform, r.at)
+        .changes > 0
+    );
+  }
+
+  /** Rebuilds the cluster's reporters from its tickets; returns how many there are. */
+  rebuildReporters(clusterId: number): number {
+    this.db.prepare('DELETE FROM cluster_reporters WHERE cluster_id = ?').run(clusterId);
+    return this.db
+      .prepare(
+        `INSERT INTO cluster_reporters (cluster_id, reporter_key, conversation_id, platform, first_at)
+         SELECT cluster_id, platform || ':' || reporter_id,
+                (SELECT t2.conversation_id FROM tickets t2 WHERE t2.cluster_id = t.cluster_id
+                   AND t2.platform = t.platform AND t2.reporter_id = t.reporter_id
+                 ORDER BY t2.created_at DESC, t2.id DESC LIMIT 1),
+                platform, MIN(created_at)
+         FROM tickets t WHERE cluster_id = ? GROUP BY platform, reporter_id`,
+      )
+      .run(clusterId).changes;
+  }
+
+  /** How many of the cluster's tickets were created in [since, until). */
+  reportsBetween(clusterId: number, since: number, until: number): number {
+    return (
+      this.db
+        .prepare<[number, number, number], { n: number }>(
+          'SELECT COUNT(*) AS n FROM tickets WHERE cluster_id = ? AND created_at >= ? AND created_at < ?',
+        )
+        .get(clusterId, since, until)?.n ?? 0
+    );
+  }
+
+  /** Appends to the cluster's audit log. */
+  audit(
+    clusterId: number,
+    action: 'created' | 'merged' | 'split' | 'reassigned' | 'resolved' | 'escalated',
+    actor: string | null,
+    detail: Record<string, unknown>,
+    now: number,
+  ): void {
+    this.db
+      .prepare(
+        'INSERT INTO cluster_audit (cluster_id, action, actor, detail, created_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(clusterId, action, actor, JSON.stringify(detail), now);
+  }
+
+  /** Open clusters whose stored impact is at least `minImpact`, highest first. */
+  openByImpact(minImpact: number): number[] {
+    return this.db
+      .prepare<[number], { id: number }>(
+        "SELECT id FROM clusters WHERE status = 'open' AND impact >= ? ORDER BY impact DESC",
+      )
+      .all(minImpact)
+      .map((r) => r.id);
+  }
+
+  /** Open clusters that gained a ticket after `ticketId`, oldest first. */
+  changedSince(ticketId: number): number[] {
+    return this.db
+      .prepare<[number], { id: number }>(
+        "SELECT id FROM clusters WHERE status = 'open' AND last_ticket_id > ? ORDER BY id",
+      )
+      .all(ticketId)
+      .map((r) => r.id);
+  }
+
+  /**
+   * Open clusters of at most `maxReports` tickets whose newest ticket is in
+   * (`fromTicket`, `toTicket`]: the small clusters that went quiet in that span.
+   */
+  quietSmall(maxReports: number, fromTicket: number, toTicket: number): number[] {
+    return this.db
+      .prepare<[number, number, number], { id: number }>(
+        `SELECT id FROM clusters WHERE status = 'open' AND last_ticket_id > ? AND last_ticket_id <= ?
+           AND reports <= ? ORDER BY id`,
+      )
+      .all(fromTicket, toTicket, maxReports)
+      .map((r) => r.id);
+  }
+
+  /** Marks the cluster's open tickets resolved, keeping the status counters; returns how many. */
+  resolveTickets(clusterId: number): number {
+    const n = this.db
+      .prepare("UPDATE tickets SET status = 'resolved' WHERE cluster_id = ? AND status = 'open'")
+      .run(clusterId).changes;
+    if (n > 0) {
+      const bump = this.db.prepare(
+        `INSERT INTO ticket_counts (dimension, value, n) VALUES ('status', ?, ?)
+         ON CONFLICT (dimension, value) DO UPDATE SET n = n + excluded.n`,
+      );
+      bump.run('open', -n);
+      bump.run('resolved', n);
+    }
+    return n;
+  }
+
+  /** A value of the `meta` table (the consolidation cursor lives there). */
+  meta(key: string): string | undefined {
+    return this.db
+      .prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?')
+      .get(key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+}

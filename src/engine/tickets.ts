@@ -29,27 +29,34 @@ export interface PreparedTicket {
   vector?: Float32Array;
 }
 
-/** The payload of `ticket.created`, as documented in docs/webhooks.md. */
-export function ticketEventData(t: Ticket): Record<string, unknown> {
+/**
+ * A ticket as the outside world sees it: the admin API returns it and `ticket.created`
+ * carries it (docs/webhooks.md). Times are ISO 8601; similarity is rounded to 3 places.
+ */
+export function ticketView(t: Ticket) {
   return {
-    ticket: {
-      id: t.id,
-      ref: t.ref,
-      conversationId: t.conversationId,
-      platform: t.platform,
-      reporter: { id: t.reporterId, name: t.reporterName },
-      kind: t.kind,
-      category: t.category,
-      priority: t.priority,
-      sentiment: t.sentiment,
-      summary: t.summary,
-      tags: t.tags,
-      productArea: t.productArea,
-      clusterId: t.clusterId,
-      similarity: t.similarity === null ? null : Math.round(t.similarity * 1000) / 1000,
-      createdAt: new Date(t.createdAt).toISOString(),
-    },
+    id: t.id,
+    ref: t.ref,
+    status: t.status,
+    kind: t.kind,
+    category: t.category,
+    priority: t.priority,
+    sentiment: t.sentiment,
+    summary: t.summary,
+    tags: t.tags,
+    productArea: t.productArea,
+    clusterId: t.clusterId,
+    similarity: t.similarity === null ? null : Math.round(t.similarity * 1000) / 1000,
+    platform: t.platform,
+    conversationId: t.conversationId,
+    reporter: { id: t.reporterId, name: t.reporterName },
+    createdAt: new Date(t.createdAt).toISOString(),
   };
+}
+
+/** The payload of `ticket.created`. */
+export function ticketEventData(t: Ticket): Record<string, unknown> {
+  return { ticket: ticketView(t) };
 }
 
 /**

@@ -5,7 +5,7 @@ import type {
   Platform,
 } from '../../src/engine/types.ts';
 import type { Switchboard } from '../../src/main.ts';
-import { Recorder } from '../fakes/telegram/recorder.ts';
+import { Recorder } from '../fakes/recorder.ts';
 
 /**
  * One adapter under the contract suite. A harness knows its platform: how a customer writes

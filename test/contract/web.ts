@@ -1,6 +1,6 @@
 import { webConversationId } from '../../bots/web/ids.ts';
 import { createWebAdapter } from '../../bots/web/index.ts';
-import { Recorder } from '../fakes/telegram/recorder.ts';
+import { Recorder } from '../fakes/recorder.ts';
 import { webClient } from '../helpers/switchboard.ts';
 import type { ContractHarness, ContractPlatform } from './harness.ts';
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { ticketView } from '../../engine/tickets.ts';
 import { PLATFORMS, PRIORITIES } from '../../engine/types.ts';
-import type { Ticket } from '../../store/index.ts';
 import type { TicketStore } from '../../store/tickets.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 
@@ -17,28 +17,6 @@ const listQuery = z.strictObject({
 });
 const ref = z.string().regex(/^T-\d{1,15}$/i, 'a ticket reference looks like T-1042');
 
-/** A ticket as the admin API returns it; times are ISO 8601. */
-export function ticketJson(t: Ticket) {
-  return {
-    id: t.id,
-    ref: t.ref,
-    status: t.status,
-    kind: t.kind,
-    category: t.category,
-    priority: t.priority,
-    sentiment: t.sentiment,
-    summary: t.summary,
-    tags: t.tags,
-    productArea: t.productArea,
-    clusterId: t.clusterId,
-    similarity: t.similarity,
-    platform: t.platform,
-    conversationId: t.conversationId,
-    reporter: { id: t.reporterId, name: t.reporterName },
-    createdAt: new Date(t.createdAt).toISOString(),
-  };
-}
-
 /**
  * Tickets, mounted under `/api` behind bearer auth:
  * - `GET /tickets?status=&priority=&category=&productArea=&clusterId=&platform=&limit=&offset=`:
@@ -52,7 +30,7 @@ export function ticketRoutes({ tickets }: { tickets: TicketStore }): Router {
     const { limit, offset, ...filter } = parseOr400(listQuery, req.query);
     const page = tickets.list({ ...filter, limit: limit + 1, offset });
     res.json({
-      tickets: page.slice(0, limit).map(ticketJson),
+      tickets: page.slice(0, limit).map(ticketView),
       limit,
       offset,
       hasMore: page.length > limit,
@@ -63,7 +41,7 @@ export function ticketRoutes({ tickets }: { tickets: TicketStore }): Router {
     const wanted = parseOr400(ref, req.params.ref).toUpperCase();
     const ticket = tickets.byRef(wanted);
     if (!ticket) throw new HttpError(404, 'not_found', `no ticket ${wanted}`);
-    res.json({ ticket: ticketJson(ticket) });
+    res.json({ ticket: ticketView(ticket) });
   });
 
   return router;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { Recorder } from '../recorder.ts';
 import { applyContentIntent, GUILDS, PRIVILEGED_INTENTS, receives } from './intents.ts';
-import { Recorder } from './recorder.ts';
 import { type GatewayFrame, GatewayTransport } from './transport.ts';
 import type { DiscordWorld, StoredMessage } from './world.ts';
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIChannel } from 'discord.js';
+import { Recorder } from '../recorder.ts';
 import { FailurePlan, failureResponse, routeKey } from './failures.ts';
 import { buildBotMessage, type CreateMessageBody } from './messages.ts';
-import { Recorder } from './recorder.ts';
 import { bucketOf, error, formError, type Reply, rateLimitHeaders, readBody } from './rest-http.ts';
 import { startThread } from './threads.ts';
 import type { DiscordWorld, StoredMessage } from './world.ts';

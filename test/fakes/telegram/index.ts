@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Update, UserFromGetMe } from 'grammy/types';
+import { Recorder } from '../recorder.ts';
 import { readCallParams } from './body.ts';
 import { type SentTelegramMessage, TelegramMethods } from './methods.ts';
-import { Recorder } from './recorder.ts';
 import { type ApiReply, fail } from './reply.ts';
 import { type UpdateInput, UpdateQueue } from './updates.ts';
 import { DEFAULT_BOT, readTelegramFixture, TelegramWorld } from './world.ts';

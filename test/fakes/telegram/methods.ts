@@ -1,7 +1,7 @@
 import type { Message, MessageEntity } from 'grammy/types';
+import { Recorder } from '../recorder.ts';
 import { toBool, toInt, type UploadedFile } from './body.ts';
 import { parseTelegramHtml } from './html.ts';
-import { Recorder } from './recorder.ts';
 import { type ApiReply, badRequest, fail, ok } from './reply.ts';
 import type { UpdateQueue } from './updates.ts';
 import { WebhookRegistry } from './webhook.ts';

@@ -1,5 +1,5 @@
+import { Recorder } from '../recorder.ts';
 import { toBool, toInt, type UploadedFile } from './body.ts';
-import { Recorder } from './recorder.ts';
 import { type ApiReply, badRequest, ok } from './reply.ts';
 import type { UpdateQueue } from './updates.ts';
 

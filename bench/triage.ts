@@ -76,7 +76,7 @@ export async function benchDigestAndOverview(): Promise<Record<string, unknown>>
     const app = createApp({
       logger: pino({ level: 'silent' }),
       isReady: () => true,
-      channels: {},
+      channels: () => ({}),
       routes: [],
       api,
     });

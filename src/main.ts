@@ -167,12 +167,26 @@ export async function startSwitchboard(
     onCommit: () => dispatcher?.kick(),
     triage: { normalizer, embedder, clusters: DEFAULT_CLUSTER_SETTINGS },
   });
+  // What /health shows per channel: configured off, starting, on, or failed to connect.
+  const channelStatus: Record<string, string> = Object.fromEntries(
+    Object.entries(config.channels).map(([name, s]) => [
+      name,
+      s.enabled ? 'starting' : `off (${s.reason})`,
+    ]),
+  );
+  // Each adapter logs who it connected as; this is what /health reports.
+  const connected = (platform: string) => {
+    channelStatus[platform] = 'on';
+  };
   const web = createWebAdapter();
   engine.register(web);
   await web.start({ handle: (m) => engine.handle(m) });
+  connected('web');
   if (slack) {
     engine.register(slack);
+    // A Slack that rejects its tokens stops startup with the fix: the agent desk depends on it.
     await slack.start({ handle: (m) => engine.handle(m) });
+    connected('slack');
   }
   // Discord and Telegram community bots: registered now, started in `ready` once docs are indexed.
   const discord = config.discord.botToken
@@ -232,7 +246,7 @@ export async function startSwitchboard(
   const app = createApp({
     logger,
     isReady: () => isReady,
-    channels: config.channels,
+    channels: () => channelStatus,
     routes: [
       webRoutes({ engine, store, adminToken: admin.token }),
       ...(telegram?.router ? [telegram.router] : []),
@@ -254,10 +268,14 @@ export async function startSwitchboard(
     // A channel that cannot connect is logged and left off; the others run.
     await Promise.all(
       community.map((adapter) =>
-        adapter.start({ handle: (m) => engine.handle(m) }).catch((error: unknown) => {
-          const reason = error instanceof Error ? error.message : String(error);
-          logger.error({ err: error }, `channel ${adapter.platform}: could not start: ${reason}`);
-        }),
+        adapter.start({ handle: (m) => engine.handle(m) }).then(
+          () => connected(adapter.platform),
+          (error: unknown) => {
+            const reason = error instanceof Error ? error.message : String(error);
+            channelStatus[adapter.platform] = `failed (${reason})`;
+            logger.error({ err: error }, `channel ${adapter.platform}: could not start: ${reason}`);
+          },
+        ),
       ),
     );
     const recovered = engine.recoverPending();

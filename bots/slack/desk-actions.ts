@@ -34,19 +34,6 @@ export interface DeskActionDeps {
 /** A button click as Bolt hands it to a listener. */
 type Clicked = SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 
-/** A bounded memory of recently seen ids, to drop Slack's retried deliveries of agent replies. */
-class RecentIds {
-  private readonly ids = new Set<string>();
-  constructor(private readonly max = 2000) {}
-  /** True the first time an id is seen. */
-  add(id: string): boolean {
-    if (this.ids.has(id)) return false;
-    this.ids.add(id);
-    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
-    return true;
-  }
-}
-
 const REFUSED: Record<string, string> = {
   not_found: 'This handoff no longer exists.',
   resolved: 'This handoff is already resolved.',
@@ -77,7 +64,6 @@ export function handoffForThread(
  */
 export function registerDeskActions(deps: DeskActionDeps) {
   const { app, logger, directory, store } = deps;
-  const seen = new RecentIds();
 
   /** Tells the clicking person something only they see: via `respond()`, else ephemerally. */
   const tell = async ({ body, respond }: Clicked, text: string) => {
@@ -187,13 +173,16 @@ export function registerDeskActions(deps: DeskActionDeps) {
 
   /** An agent wrote in a thread of the agent channel: relay it if the thread is a handoff's. */
   return async function onAgentReply(reply: Extract<RoutedEvent, { kind: 'agent' }>) {
-    if (!seen.add(`${reply.channel}:${reply.ts}`)) return;
     const h = handoffForThread(store, reply.channel, reply.threadTs);
     if (!h) return;
     const agent = await directory.person(reply.userId);
     const text = fromMrkdwn(reply.text, (id) => directory.cachedName(id)).trim();
     if (!text) return;
-    const result = await deps.actions().reply(h.id, { id: agent.id, name: agent.name }, text);
+    // Slack retries a delivery it saw no ack for, possibly to the next process after a crash:
+    // the reply's channel and ts identify it, and the engine relays it once.
+    const result = await deps
+      .actions()
+      .reply(h.id, { id: agent.id, name: agent.name }, text, `slack:${reply.channel}:${reply.ts}`);
     if (result.ok) return;
     await slackCall('chat.postEphemeral', logger, () =>
       app.client.chat.postEphemeral({

@@ -33,7 +33,12 @@ export interface Desk {
 /** What an agent can do from a desk. Each returns a result the desk shows the agent. */
 export interface DeskActions {
   claim(handoffId: number, agent: Agent): Promise<ClaimResult>;
-  reply(handoffId: number, agent: Agent, text: string): Promise<ReplyResult>;
+  /**
+   * Sends the agent's text to the customer (or keeps a `//` note internal). With a
+   * `deliveryId` (the desk's own id for the reply, e.g. `slack-desk:<channel>:<ts>`), a
+   * second delivery of the same reply, even after a restart, is ignored.
+   */
+  reply(handoffId: number, agent: Agent, text: string, deliveryId?: string): Promise<ReplyResult>;
   resolve(handoffId: number, agent: Agent): Promise<ResolveResult>;
 }
 
@@ -42,7 +47,7 @@ export type ClaimResult =
   | { ok: false; reason: 'not_found' | 'resolved' }
   | { ok: false; reason: 'already_claimed'; by: string };
 export type ReplyResult =
-  | { ok: true; relayed: boolean }
+  | { ok: true; relayed: boolean; duplicate?: true }
   | { ok: false; reason: 'not_found' | 'resolved' | 'not_claimed' };
 export type ResolveResult =
   | { ok: true; handoff: Handoff }

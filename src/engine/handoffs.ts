@@ -159,11 +159,14 @@ export function createDeskActions(ctx: HandoffContext): DeskActions {
       return { ok: true, handoff };
     },
 
-    async reply(id: number, agent: Agent, text: string): Promise<ReplyResult> {
+    async reply(id: number, agent: Agent, text: string, deliveryId?: string): Promise<ReplyResult> {
       const h = ctx.store.handoffs.get(id);
       if (!h) return { ok: false, reason: 'not_found' };
       if (h.status === 'resolved') return { ok: false, reason: 'resolved' };
       if (h.status !== 'claimed') return { ok: false, reason: 'not_claimed' };
+      if (deliveryId !== undefined && !ctx.store.conversations.firstDelivery('desk', deliveryId)) {
+        return { ok: true, relayed: false, duplicate: true };
+      }
       if (INTERNAL_NOTE.test(text)) {
         const note = ctx.store.conversations.appendReply(h.conversationId, {
           role: 'system',

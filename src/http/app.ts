@@ -1,6 +1,5 @@
 import express, { type Express, type Router } from 'express';
 import type { Registry } from 'prom-client';
-import type { ChannelState } from '../../config/index.ts';
 import type { Logger } from '../log.ts';
 import { errorHandler } from './errors.ts';
 
@@ -8,7 +7,8 @@ export interface AppDeps {
   logger: Logger;
   /** Health reports 503 until this returns true (knowledge loaded, embedder ready). */
   isReady: () => boolean;
-  channels: Record<string, ChannelState>;
+  /** Each channel's state as /health shows it: `on`, `starting`, `off (why)`, `failed (why)`. */
+  channels: () => Readonly<Record<string, string>>;
   /** Routers mounted at the root: web chat and desk, platform webhooks. */
   routes: Router[];
   /** Routers mounted under /api behind the bearer token check. */
@@ -30,13 +30,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback');
   app.get('/health', (_req, res) => {
     const ready = deps.isReady();
-    const channels = Object.fromEntries(
-      Object.entries(deps.channels).map(([name, s]) => [
-        name,
-        s.enabled ? 'on' : `off (${s.reason})`,
-      ]),
-    );
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting', channels });
+    const channels = deps.channels();
+    // A channel that failed to connect leaves the others running: still 200, but "degraded".
+    const failed = Object.values(channels).some((s) => s.startsWith('failed'));
+    const status = !ready ? 'starting' : failed ? 'degraded' : 'ok';
+    res.status(ready ? 200 : 503).json({ status, channels });
   });
   if (deps.metrics) {
     const registry = deps.metrics;

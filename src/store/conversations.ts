@@ -235,6 +235,20 @@ export class ConversationStore {
       .run(now).changes;
   }
 
+  /**
+   * Records a delivery id from somewhere other than a customer (e.g. `slack-desk`, an agent's
+   * thread reply) in the same dedupe ledger. False when it was recorded before: a retry.
+   */
+  firstDelivery(source: string, id: string, now = Date.now()): boolean {
+    return (
+      this.db
+        .prepare(
+          'INSERT OR IGNORE INTO processed_inbound (platform, message_id, received_at) VALUES (?, ?, ?)',
+        )
+        .run(source, id, now).changes === 1
+    );
+  }
+
   /** Forgets dedupe ids older than `maxAgeMs`; platforms retry within minutes, not days. */
   pruneInbound(maxAgeMs: number, now = Date.now()): void {
     this.db.prepare('DELETE FROM processed_inbound WHERE received_at < ?').run(now - maxAgeMs);

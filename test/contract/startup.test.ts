@@ -80,7 +80,16 @@ describe('a channel that cannot connect', () => {
         content: `<@${discord.world.bot.id}> How do I reset my password?`,
       });
       await discord.waitFor((s) => s.channelId === mention.id && ANSWER.test(s.body.content ?? ''));
-      expect((await fetch(`${sb.url}/health`)).status).toBe(200);
+      const health = await fetch(`${sb.url}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({
+        status: 'degraded',
+        channels: {
+          web: 'on',
+          discord: 'on',
+          telegram: expect.stringMatching(/^failed \(Telegram refused getMe: Unauthorized/),
+        },
+      });
     } finally {
       await sb.stop();
       await Promise.all([discord.close(), telegram.close()]);

@@ -39,6 +39,36 @@ describe('stop and start again', () => {
     }
   });
 
+  it("relays an agent's reply once when the desk delivers it again after a restart", async () => {
+    const agent = { id: 'U07AGNT0001', name: 'alex.agent' };
+    const first = await startTestSwitchboard({ DATA_DIR: data.dir });
+    const client = webClient(first.url);
+    const { body } = await client.send('I want to talk to a person');
+    await first.engine.idle();
+    const handoff = (await client.messages(body.conversationId)).handoff;
+    if (!handoff) throw new Error('no handoff');
+    await first.engine.desk.claim(handoff.id, agent);
+    const deliveryId = 'slack:C07AGENTS01:1721122007.000200';
+    expect(await first.engine.desk.reply(handoff.id, agent, 'Hi, Alex here', deliveryId)).toEqual({
+      ok: true,
+      relayed: true,
+    });
+    await first.stop();
+
+    // Slack saw no ack before the crash and delivers the same thread reply to the next process.
+    const second = await startTestSwitchboard({ DATA_DIR: data.dir });
+    try {
+      const again = await second.engine.desk.reply(handoff.id, agent, 'Hi, Alex here', deliveryId);
+      expect(again).toMatchObject({ ok: true, relayed: false, duplicate: true });
+      const said = (await webClient(second.url).messages(body.conversationId)).messages.filter(
+        (m) => m.role === 'agent',
+      );
+      expect(said.map((m) => m.text)).toEqual(['Hi, Alex here']);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('answers a message that was accepted but not answered before a crash', async () => {
     const dir = tempDataDir();
     const first = await startTestSwitchboard({ DATA_DIR: dir.dir });

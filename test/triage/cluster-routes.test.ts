@@ -123,7 +123,7 @@ describe('merge, split and resolve through the admin API', () => {
     const app = createApp({
       logger: createLogger('silent'),
       isReady: () => true,
-      channels: {},
+      channels: () => ({}),
       routes: [],
       api,
     });

@@ -61,7 +61,9 @@ export async function evaluateClustering(
   const messages = shuffled(dataset.messages, options.seed).slice(0, options.limit);
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-eval-'));
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' });
-  const store = createStore(join(dir, 'eval.db'));
+  const store = createStore(join(dir, 'eval.db'), {
+    onCheckpointFailure: (error) => console.error(error),
+  });
   try {
     const embedder = createOfflineEmbedder();
     await embedder.init();
@@ -82,7 +84,7 @@ export async function evaluateClustering(
       };
       const prepared = await prepareTicket(triage, msg, { ...CLASSIFICATION, summary: m.text });
       const { ticket } = store.transaction(() => createTicket(store, prepared, triage.clusters));
-      consolidateIfDue(store, triage.clusters, ticket.id);
+      await consolidateIfDue(store, triage.clusters, ticket.id);
       ticketIds.push(ticket.id);
     }
     const seconds = (performance.now() - started) / 1000;

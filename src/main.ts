@@ -65,7 +65,10 @@ export async function startSwitchboard(
   options: StartOptions = {},
 ): Promise<Switchboard> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = createStore(config.databaseFile);
+  const store = createStore(config.databaseFile, {
+    onCheckpointFailure: (error) =>
+      logger.warn({ err: error }, 'background WAL checkpoint failed; commits checkpoint instead'),
+  });
   const admin = resolveAdminToken(config.adminToken, config.dataDir);
   if (admin.generated) {
     logger.info({ file: admin.file }, `generated an admin token (shown once): ${admin.token}`);

@@ -56,6 +56,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly desk: DeskActions;
   private readonly adapters = new Map<Platform, ChannelAdapter>();
   private readonly queue = new SerialQueue();
+  /** The chain of cluster consolidation passes (see `consolidate`). */
+  private maintenance: Promise<void> = Promise.resolve();
   private readonly handoffs: HandoffContext;
 
   constructor(private readonly deps: EngineDeps) {
@@ -115,8 +117,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /** Resolves when every queued turn has finished (for tests and shutdown). */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.maintenance;
   }
 
   /**
@@ -220,13 +223,21 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
-  /** Cluster maintenance due after this ticket; a failure is logged, the ticket stands. */
+  /**
+   * Cluster maintenance due after this ticket, in slices off the turn's path; passes run one
+   * after another. A failure is logged, the ticket stands, and the next pass covers it.
+   */
   private consolidate(ticketId: number, triage: Triage): void {
-    try {
-      if (consolidateIfDue(this.deps.store, triage.clusters, ticketId)) this.deps.onCommit?.();
-    } catch (error) {
-      this.deps.logger.error({ err: error, ticketId }, 'cluster consolidation failed');
-    }
+    this.maintenance = this.maintenance
+      .then(() => consolidateIfDue(this.deps.store, triage.clusters, ticketId))
+      .then(
+        (pass) => {
+          if (pass) this.deps.onCommit?.();
+        },
+        (error: unknown) => {
+          this.deps.logger.error({ err: error, ticketId }, 'cluster consolidation failed');
+        },
+      );
   }
 
   /** Stores a bot/agent/system message and delivers it on the conversation's platform. */

@@ -187,14 +187,17 @@ export class ClusterStore {
     return row ? toRecord(row) : undefined;
   }
 
-  /** The open clusters whose centroids are nearest to a unit vector, most similar first. */
+  /**
+   * The open clusters whose centroids are nearest to a unit vector, most similar first.
+   * The index holds unit vectors by Euclidean distance d, so the cosine is 1 - d²/2.
+   */
   nearest(unit: Float32Array, k: number): ClusterNeighbour[] {
     return this.db
       .prepare<[Float32Array, number], { id: number; distance: number }>(
         'SELECT rowid AS id, distance FROM cluster_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance',
       )
       .all(unit, k)
-      .map((r) => ({ id: r.id, similarity: 1 - r.distance }));
+      .map((r) => ({ id: r.id, similarity: 1 - (r.distance * r.distance) / 2 }));
   }
 
   /** Stores the running mean and re-indexes the cluster (when open) by its unit direction. */

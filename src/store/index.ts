@@ -1,3 +1,4 @@
+import { startCheckpointer } from './checkpointer.ts';
 import { ClusterViewStore } from './cluster-views.ts';
 import { ClusterStore } from './clusters.ts';
 import { ConversationStore } from './conversations.ts';
@@ -60,9 +61,22 @@ export interface Store {
   close(): void;
 }
 
+export interface StoreOptions {
+  /**
+   * Checkpoint the WAL from a background thread instead of inside commits (see
+   * checkpointer.ts); called if that thread fails and commits checkpoint again. The server,
+   * the benchmarks and the evaluation use it; short-lived stores in tests need not.
+   */
+  onCheckpointFailure?: (error: Error) => void;
+}
+
 /** Opens the database file (or `:memory:`) and builds the store on it. */
-export function createStore(file: string): Store {
+export function createStore(file: string, options: StoreOptions = {}): Store {
   const db = openDatabase(file);
+  const checkpointer =
+    options.onCheckpointFailure && file !== ':memory:'
+      ? startCheckpointer(db, file, options.onCheckpointFailure)
+      : undefined;
   return {
     db,
     conversations: new ConversationStore(db),
@@ -77,6 +91,9 @@ export function createStore(file: string): Store {
     clusters: new ClusterStore(db),
     transaction: (fn) => db.transaction(fn)(),
     prepareVectors: (embedder, dimensions) => prepareVectorTables(db, embedder, dimensions),
-    close: () => db.close(),
+    close: () => {
+      void checkpointer?.stop();
+      db.close();
+    },
   };
 }

@@ -1,29 +1,70 @@
+import { blobVector } from './clusters.ts';
 import type { Db } from './db.ts';
 
-/** vec0 tables whose dimension follows the embedder. */
-const VECTOR_TABLES = ['knowledge_vec', 'cluster_vec'] as const;
+/**
+ * The metric each vec0 table is built with. Centroids are stored at unit length, where
+ * Euclidean distance ranks exactly as cosine does (|a - b|² = 2 - 2·cos) and sqlite-vec
+ * computes it about 30% faster; see `ClusterStore.nearest`.
+ */
+const VECTOR_TABLES = { knowledge_vec: 'cosine', cluster_vec: 'l2' } as const;
 
 /**
  * Creates the sqlite-vec tables for the embedder's dimension. When the embedder changes
  * (say from offline to an OpenAI model), vectors from the old space are meaningless, so
- * the tables are rebuilt and knowledge files are marked for re-embedding.
+ * the tables are rebuilt and knowledge files are marked for re-embedding. A table built
+ * with an older metric is rebuilt from the rows it indexes (open clusters' centroids).
  * Returns true when the embedder changed.
  */
 export function prepareVectorTables(db: Db, embedder: string, dimensions: number): boolean {
   const key = `${embedder}:${dimensions}`;
-  const current = db
-    .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'embedder'")
-    .get()?.value;
+  const meta = (name: string) =>
+    db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(name)
+      ?.value;
+  const current = meta('embedder');
   const changed = current !== undefined && current !== key;
   db.transaction(() => {
-    for (const table of VECTOR_TABLES) {
-      if (changed) db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const [table, metric] of Object.entries(VECTOR_TABLES)) {
+      const built = meta(`${table}.metric`) ?? 'cosine';
+      const rebuild = !changed && built !== metric && exists(db, table);
+      if (changed || rebuild) db.exec(`DROP TABLE IF EXISTS ${table}`);
       db.exec(
-        `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING vec0(embedding float[${dimensions}] distance_metric=cosine)`,
+        `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING vec0(embedding float[${dimensions}] distance_metric=${metric})`,
+      );
+      if (rebuild && table === 'cluster_vec') reindexOpenClusters(db);
+      db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
+        `${table}.metric`,
+        metric,
       );
     }
     if (changed) db.exec('DELETE FROM knowledge_files');
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('embedder', ?)").run(key);
   })();
   return changed;
+}
+
+function exists(db: Db, table: string): boolean {
+  return (
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !==
+    undefined
+  );
+}
+
+/** Indexes every open cluster's centroid again, at unit length. */
+function reindexOpenClusters(db: Db): void {
+  const insert = db.prepare('INSERT INTO cluster_vec (rowid, embedding) VALUES (?, ?)');
+  const rows = db
+    .prepare<[], { id: number; centroid: Buffer }>(
+      "SELECT id, centroid FROM clusters WHERE status = 'open'",
+    )
+    .all();
+  for (const { id, centroid } of rows) {
+    const v = blobVector(centroid);
+    let norm = 0;
+    for (const x of v) norm += x * x;
+    norm = Math.sqrt(norm) || 1;
+    insert.run(
+      BigInt(id),
+      v.map((x) => x / norm),
+    );
+  }
 }

@@ -352,3 +352,44 @@ describe('one transaction', () => {
     expect(indexed.n).toBe(before.clusters);
   });
 });
+
+describe('the centroid index', () => {
+  it('rebuilds an index from an older release (cosine metric) and finds the same clusters', async () => {
+    kit = await startTriage();
+    for (const [i, text] of [
+      'app dies when I open settings',
+      'settings screen closes the app',
+      'payment fails at checkout with an error',
+    ].entries()) {
+      await kit.report({ text, reporter: `r${i}` });
+    }
+    const { store } = kit;
+    const probe = (await kit.triage.embedder.embed(['the app crashes when I open settings']))[0];
+    const query = unitOf(probe as Float32Array);
+    const before = store.clusters.nearest(query, 3);
+
+    // What 0.1 shipped: the same table under the cosine metric, and no record of the metric.
+    const dims = query.length;
+    store.db.exec('DROP TABLE cluster_vec');
+    store.db.exec(
+      `CREATE VIRTUAL TABLE cluster_vec USING vec0(embedding float[${dims}] distance_metric=cosine)`,
+    );
+    store.db.prepare("DELETE FROM meta WHERE key = 'cluster_vec.metric'").run();
+    expect(store.prepareVectors(kit.triage.embedder.name, dims)).toBe(false);
+
+    const after = store.clusters.nearest(query, 3);
+    expect(after.map((n) => n.id)).toEqual(before.map((n) => n.id));
+    for (const [i, n] of after.entries()) {
+      expect(n.similarity).toBeCloseTo(before[i]?.similarity as number, 5);
+    }
+    const sql = store.db
+      .prepare("SELECT sql FROM sqlite_master WHERE name = 'cluster_vec'")
+      .get() as { sql: string };
+    expect(sql.sql).toMatch(/distance_metric=l2/);
+  });
+});
+
+function unitOf(v: Float32Array): Float32Array {
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}

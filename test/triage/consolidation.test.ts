@@ -1,10 +1,11 @@
 /**
- * Consolidation, the maintenance step that runs inside the ticket transaction: clusters of
+ * Consolidation, the maintenance step that runs after the ticket transaction: clusters of
  * the same problem that formed apart are merged, and small clusters that went quiet are
  * folded into the cluster they resemble, each logged as a merge by `system`; unrelated
  * problems stay apart. Settings are tightened so a handful of tickets shows each effect.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { consolidateIfDue } from '../../src/engine/clusters/index.ts';
 import type { Ticket } from '../../src/store/index.ts';
 import { startTriage, type TriageKit } from './triage-kit.ts';
 
@@ -90,5 +91,27 @@ describe('consolidation', () => {
       status: 'open',
       reports: 1,
     });
+  });
+
+  it('runs in slices, each its own transaction, with the event loop free in between', async () => {
+    // No pass after each report: the test runs one by hand.
+    kit = await startTriage({ settings: { joinSimilarity: 0.95, consolidateEvery: 0 } });
+    let last = 0;
+    for (const [i, text] of [...SETTINGS_CRASH, 'payment fails at checkout'].entries()) {
+      last = (await kit.report({ text, reporter: `s${i}` })).id;
+    }
+    const settings = { ...kit.triage.clusters, consolidateEvery: 1 };
+    const order: string[] = [];
+    // Slices of 0 ms: one cluster per transaction.
+    const pass = consolidateIfDue(kit.store, settings, last, Date.now(), 0).then((report) => {
+      order.push('pass done');
+      return report;
+    });
+    setImmediate(() => order.push('a customer turn'));
+    const report = await pass;
+    expect(report?.refined).toBeGreaterThan(1);
+    expect(order).toEqual(['a customer turn', 'pass done']);
+    // The next pass starts where this one ended.
+    expect(kit.store.clusters.meta('clusters.consolidated_through')).toBe(String(last));
   });
 });

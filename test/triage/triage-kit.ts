@@ -83,7 +83,7 @@ export async function startTriage(
       const prepared = await prepareTicket(triage, msg, classification, r.at ?? Date.now());
       const ticket = store.transaction(() => createTicket(store, prepared, triage.clusters).ticket);
       // As the engine does: maintenance, when due, right after the ticket's transaction.
-      consolidateIfDue(store, triage.clusters, ticket.id);
+      await consolidateIfDue(store, triage.clusters, ticket.id);
       return store.tickets.get(ticket.id) as Ticket;
     },
     close() {

@@ -1,6 +1,6 @@
 import type { ClusterRecord, Store } from '../../store/index.ts';
 import { mergeClusters } from './operations.ts';
-import { refineChanged } from './refine.ts';
+import { refineCluster } from './refine.ts';
 import type { ClusterSettings } from './settings.ts';
 import { dot, unit } from './vector-math.ts';
 
@@ -21,7 +21,7 @@ const CURSOR = 'clusters.consolidated_through';
  * Consolidation: the maintenance step of live clustering, run after every
  * `consolidateEvery`-th ticket, in two steps (see docs/clustering.md):
  *
- * 1. Re-filing (`refineChanged`): tickets of the clusters that changed since the last pass
+ * 1. Re-filing (`refineCluster`): tickets of the clusters that changed since the last pass
  *    move to a neighbouring cluster whose centroid they are now closer to.
  * 2. Re-homing: a cluster of at most `rehome.maxReports` tickets that has had no new
  *    ticket for `rehome.quietTickets` tickets is folded into the larger neighbour its
@@ -30,16 +30,24 @@ const CURSOR = 'clusters.consolidated_through';
  *    Each small cluster is considered once, when it goes quiet; each fold is a merge
  *    logged by `system` with the reason `rehome`.
  *
- * Runs in the caller's transaction.
+ * A generator that yields after each cluster it handles, so that a runner can commit and
+ * let other work in between (see {@link consolidateIfDue}); each step reads the cluster
+ * afresh, so tickets that arrive in between are taken as they are. The pass ends by moving
+ * the cursor; a pass cut short by a crash is simply done again.
  */
-export function consolidate(
+export function* consolidationSteps(
   store: Store,
   settings: Readonly<ClusterSettings>,
   throughTicket: number,
   now: number,
-): ConsolidationReport {
+): Generator<void, ConsolidationReport> {
   const from = Number(store.clusters.meta(CURSOR) ?? 0);
-  const refinement = refineChanged(store, settings, from, now);
+  const changed = store.clusters.changedSince(from);
+  let reassigned = 0;
+  for (const id of changed) {
+    reassigned += refineCluster(store, settings, id, now);
+    yield;
+  }
   const { maxReports, quietTickets, minSimilarity } = settings.rehome;
   const quiet = store.clusters.quietSmall(
     maxReports,
@@ -55,14 +63,24 @@ export function consolidate(
       mergeClusters(store, home.id, [id], 'system', now, 'rehome');
       rehomed++;
     }
+    yield;
   }
   store.clusters.setMeta(CURSOR, String(throughTicket));
-  return {
-    refined: refinement.considered,
-    reassigned: refinement.moved,
-    considered: quiet.length,
-    rehomed,
-  };
+  return { refined: changed.length, reassigned, considered: quiet.length, rehomed };
+}
+
+/** A whole consolidation pass at once, in the caller's transaction (benchmarks, tests). */
+export function consolidate(
+  store: Store,
+  settings: Readonly<ClusterSettings>,
+  throughTicket: number,
+  now: number,
+): ConsolidationReport {
+  const steps = consolidationSteps(store, settings, throughTicket, now);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 /** The larger open neighbour with the highest mean similarity between the two clusters' tickets. */
@@ -83,19 +101,38 @@ function bestHome(
   return best;
 }
 
+/** How long one slice of a consolidation pass may hold the event loop, in ms. */
+export const CONSOLIDATION_SLICE_MS = 10;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Runs consolidation in its own transaction when `ticketId` is a multiple of
- * `consolidateEvery`: the engine calls it right after the ticket's transaction commits, and
- * the evaluation does the same, so both see the same clusters. Returns what it did, or
- * undefined when no pass was due.
+ * Runs a consolidation pass when `ticketId` is a multiple of `consolidateEvery`: the engine
+ * calls it right after the ticket's transaction commits, and the evaluation does the same,
+ * so both see the same clusters. The pass runs in slices of about
+ * {@link CONSOLIDATION_SLICE_MS}, each its own transaction, with the event loop free in
+ * between: at 100k open clusters a whole pass takes over a second, and customers' turns
+ * must not wait for it. Run one pass at a time (the engine chains them). Resolves with what
+ * it did, or undefined when no pass was due.
  */
-export function consolidateIfDue(
+export async function consolidateIfDue(
   store: Store,
   settings: Readonly<ClusterSettings>,
   ticketId: number,
   now = Date.now(),
-): ConsolidationReport | undefined {
+  sliceMs = CONSOLIDATION_SLICE_MS,
+): Promise<ConsolidationReport | undefined> {
   if (settings.consolidateEvery <= 0 || ticketId % settings.consolidateEvery !== 0)
     return undefined;
-  return store.transaction(() => consolidate(store, settings, ticketId, now));
+  const steps = consolidationSteps(store, settings, ticketId, now);
+  for (;;) {
+    const step = store.transaction(() => {
+      const started = performance.now();
+      let next = steps.next();
+      while (!next.done && performance.now() - started < sliceMs) next = steps.next();
+      return next;
+    });
+    if (step.done) return step.value;
+    await nextTurn();
+  }
 }

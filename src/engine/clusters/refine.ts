@@ -19,58 +19,54 @@ const working = (c: ClusterRecord): Working => ({
 });
 
 /**
- * Re-files tickets that now fit a neighbouring cluster better: a k-means step over the
- * clusters that gained tickets since `fromTicket`. A cluster's early tickets joined it when
+ * Re-files tickets that now fit a neighbouring cluster better: a k-means step over one
+ * cluster that gained tickets since the last pass. A cluster's early tickets joined it when
  * its centroid was one or two reports; once neighbours have formed, a ticket whose vector
  * is closer (cosine) to a neighbour's centroid than to its own moves there. Clusters are
  * never emptied, and clusters above `refine.maxReports` are left as they are (their
  * centroids barely move). Each move is logged as `reassigned` by `system` on both
  * clusters, the moved tickets' similarities are re-recorded, and both clusters' centroids
- * and counts are recomputed. Runs in the caller's transaction; returns how many clusters
- * were reconsidered and how many tickets moved.
+ * and counts are recomputed. Runs in the caller's transaction; returns how many tickets moved.
  */
-export function refineChanged(
+export function refineCluster(
   store: Store,
   settings: Readonly<ClusterSettings>,
-  fromTicket: number,
+  id: number,
   now: number,
-): { considered: number; moved: number } {
-  let moved = 0;
-  const changed = store.clusters.changedSince(fromTicket);
-  for (const id of changed) {
-    const c = store.clusters.get(id);
-    if (c?.status !== 'open' || c.reports < 2 || c.reports > settings.refine.maxReports) continue;
-    const own = working(c);
-    const neighbours = store.clusters
-      .nearest(own.dir, settings.candidates)
-      .filter((n) => n.id !== id)
-      .map((n) => store.clusters.get(n.id))
-      .filter((b): b is ClusterRecord => b?.status === 'open')
-      .map(working);
-    const moves = new Map<number, number[]>();
-    for (const m of store.clusters.members(id)) {
-      if (own.n < 2) break;
-      const to = betterHome(m, own, neighbours);
-      if (!to || !m.vector) continue;
-      shift(own, m.vector, -1);
-      shift(to, m.vector, 1);
-      moves.set(to.id, [...(moves.get(to.id) ?? []), m.id]);
-    }
-    if (moves.size === 0) continue;
-    for (const [to, ticketIds] of moves) {
-      for (const ticketId of ticketIds) store.clusters.assignTicket(ticketId, to, 0);
-      rebuildCluster(store, to, now);
-      const target = store.clusters.get(to) as ClusterRecord;
-      for (const [ticketId, v] of store.clusters.ticketVectors(ticketIds)) {
-        store.clusters.assignTicket(ticketId, to, cosine(v, target.centroid));
-      }
-      store.clusters.audit(id, 'reassigned', 'system', { ticketIds, to }, now);
-      store.clusters.audit(to, 'reassigned', 'system', { ticketIds, from: id }, now);
-      moved += ticketIds.length;
-    }
-    rebuildCluster(store, id, now);
+): number {
+  const c = store.clusters.get(id);
+  if (c?.status !== 'open' || c.reports < 2 || c.reports > settings.refine.maxReports) return 0;
+  const own = working(c);
+  const neighbours = store.clusters
+    .nearest(own.dir, settings.candidates)
+    .filter((n) => n.id !== id)
+    .map((n) => store.clusters.get(n.id))
+    .filter((b): b is ClusterRecord => b?.status === 'open')
+    .map(working);
+  const moves = new Map<number, number[]>();
+  for (const m of store.clusters.members(id)) {
+    if (own.n < 2) break;
+    const to = betterHome(m, own, neighbours);
+    if (!to || !m.vector) continue;
+    shift(own, m.vector, -1);
+    shift(to, m.vector, 1);
+    moves.set(to.id, [...(moves.get(to.id) ?? []), m.id]);
   }
-  return { considered: changed.length, moved };
+  if (moves.size === 0) return 0;
+  let moved = 0;
+  for (const [to, ticketIds] of moves) {
+    for (const ticketId of ticketIds) store.clusters.assignTicket(ticketId, to, 0);
+    rebuildCluster(store, to, now);
+    const target = store.clusters.get(to) as ClusterRecord;
+    for (const [ticketId, v] of store.clusters.ticketVectors(ticketIds)) {
+      store.clusters.assignTicket(ticketId, to, cosine(v, target.centroid));
+    }
+    store.clusters.audit(id, 'reassigned', 'system', { ticketIds, to }, now);
+    store.clusters.audit(to, 'reassigned', 'system', { ticketIds, from: id }, now);
+    moved += ticketIds.length;
+  }
+  rebuildCluster(store, id, now);
+  return moved;
 }
 
 function betterHome(m: ClusterMember, own: Working, neighbours: Working[]): Working | undefined {

@@ -1,0 +1,38 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createStore } from '../../src/store/index.ts';
+import { tempDataDir } from '../helpers/switchboard.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('WAL checkpoints in the background', () => {
+  const data = tempDataDir();
+  afterAll(() => data.remove());
+
+  it('keeps commits free of checkpoints while the WAL stays small', async () => {
+    const file = join(data.dir, 'wal.db');
+    const failures: Error[] = [];
+    const store = createStore(file, { onCheckpointFailure: (e) => failures.push(e) });
+    try {
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      store.db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');
+      const insert = store.db.prepare('INSERT INTO notes (body) VALUES (?)');
+      const body = 'x'.repeat(3000);
+      // Three bursts of 1,000 commits. Without a checkpointer the WAL would hold all three
+      // bursts' pages; with it, the WAL is copied back between bursts and starts over.
+      const walSize = () => statSync(`${file}-wal`).size;
+      const sizes: number[] = [];
+      for (let burst = 0; burst < 3; burst++) {
+        for (let i = 0; i < 1000; i++) insert.run(body);
+        sizes.push(walSize());
+        await sleep(600);
+      }
+      expect(sizes[2]).toBeLessThan((sizes[0] as number) * 1.5);
+      expect(failures).toEqual([]);
+      expect(store.db.prepare('SELECT COUNT(*) AS n FROM notes').get()).toEqual({ n: 3000 });
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -100,6 +100,8 @@ export interface BlockActionOptions {
   messageTs?: string;
   /** Where `respond()` posts; use `fake.responseUrl()` to record it in the fake. */
   responseUrl?: string;
+  /** The clicked message's blocks, which Slack sends along (e.g. a recorded post's). */
+  blocks?: unknown[];
 }
 
 /** A `block_actions` payload: a button click on a bot message. */
@@ -118,6 +120,7 @@ export function buildBlockActions(options: BlockActionOptions = {}): typeof bloc
   payload.container.message_ts = messageTs;
   payload.message.ts = messageTs;
   payload.response_url = options.responseUrl ?? payload.response_url;
+  if (options.blocks) payload.message.blocks = options.blocks as typeof payload.message.blocks;
   payload.trigger_id = `${Date.now()}.${seq}.${randomUUID().replaceAll('-', '')}`;
   return payload;
 }

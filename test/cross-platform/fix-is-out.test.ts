@@ -7,21 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/main.ts';
 import { privateMessage } from '../contract/telegram.ts';
-import { createDiscordFake, type DiscordFake } from '../fakes/discord/index.ts';
+import type { DiscordFake } from '../fakes/discord/index.ts';
 import {
   buildBlockActions,
   buildDirectMessage,
   type FakeSlack,
   type RecordedMessage,
-  startFakeSlack,
 } from '../fakes/slack/index.ts';
-import {
-  createTelegramFake,
-  readTelegramFixture,
-  type TelegramFake,
-} from '../fakes/telegram/index.ts';
-import { startTestSwitchboard } from '../helpers/switchboard.ts';
+import { readTelegramFixture, type TelegramFake } from '../fakes/telegram/index.ts';
 import { eventually, textOf } from '../slack/helpers.ts';
+import { type AllPlatforms, startAllPlatforms } from './world.ts';
 
 const DIGEST_CHANNEL = 'C07DIGEST01';
 const TICKET = /T-\d{4}/;
@@ -39,34 +34,22 @@ describe('the fix is out, told on every platform', () => {
   let telegram: TelegramFake;
   let discord: DiscordFake;
   let sb: Switchboard;
+  let world: AllPlatforms | undefined;
 
   beforeAll(async () => {
-    slack = await startFakeSlack();
-    slack.addChannel({
-      id: DIGEST_CHANNEL,
-      name: 'dev-digest',
-      members: [slack.ids.botUserId, slack.ids.agentId],
-    });
-    telegram = await createTelegramFake();
-    discord = await createDiscordFake();
-    sb = await startTestSwitchboard({
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_APP_TOKEN: slack.appToken,
-      SLACK_AGENT_CHANNEL: slack.ids.agentChannel,
-      SLACK_DIGEST_CHANNEL: DIGEST_CHANNEL,
-      SLACK_API_URL: slack.apiUrl,
-      // Every second, so the test sees a digest soon after the reports arrive.
-      DIGEST_CRON: '* * * * * *',
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      DISCORD_BOT_TOKEN: discord.token,
-      DISCORD_API_URL: discord.restOptions.api,
-    });
+    // The digest every second, so the test sees one soon after the reports arrive.
+    world = await startAllPlatforms(
+      { SLACK_DIGEST_CHANNEL: DIGEST_CHANNEL, DIGEST_CRON: '* * * * * *' },
+      (fake) =>
+        fake.addChannel({
+          id: DIGEST_CHANNEL,
+          name: 'dev-digest',
+          members: [fake.ids.botUserId, fake.ids.agentId],
+        }),
+    );
+    ({ slack, telegram, discord, sb } = world);
   });
-  afterAll(async () => {
-    await sb?.stop();
-    await Promise.all([slack?.close(), telegram?.close(), discord?.close()]);
-  });
+  afterAll(() => world?.stop());
 
   const api = async <T>(path: string, init: RequestInit = {}) => {
     const res = await fetch(`${sb.url}/api${path}`, {

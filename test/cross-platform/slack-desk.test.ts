@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/main.ts';
 import { privateMessage } from '../contract/telegram.ts';
-import { createDiscordFake, type DiscordFake } from '../fakes/discord/index.ts';
+import type { DiscordFake } from '../fakes/discord/index.ts';
 import {
   buildBlockActions,
   buildThreadReply,
   type FakeSlack,
   type RecordedMessage,
-  startFakeSlack,
 } from '../fakes/slack/index.ts';
-import { createTelegramFake, type TelegramFake } from '../fakes/telegram/index.ts';
-import { startTestSwitchboard } from '../helpers/switchboard.ts';
+import type { TelegramFake } from '../fakes/telegram/index.ts';
 import { buttonsOf, eventually, textOf } from '../slack/helpers.ts';
+import { type AllPlatforms, startAllPlatforms } from './world.ts';
 
 const MAYA = 5123409877;
 
@@ -25,26 +24,13 @@ describe('a Slack agent desk serving Telegram and Discord customers', () => {
   let telegram: TelegramFake;
   let discord: DiscordFake;
   let sb: Switchboard;
+  let world: AllPlatforms | undefined;
 
   beforeAll(async () => {
-    slack = await startFakeSlack();
-    telegram = await createTelegramFake();
-    discord = await createDiscordFake();
-    sb = await startTestSwitchboard({
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_APP_TOKEN: slack.appToken,
-      SLACK_AGENT_CHANNEL: slack.ids.agentChannel,
-      SLACK_API_URL: slack.apiUrl,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      DISCORD_BOT_TOKEN: discord.token,
-      DISCORD_API_URL: discord.restOptions.api,
-    });
+    world = await startAllPlatforms();
+    ({ slack, telegram, discord, sb } = world);
   });
-  afterAll(async () => {
-    await sb?.stop();
-    await Promise.all([slack?.close(), telegram?.close(), discord?.close()]);
-  });
+  afterAll(() => world?.stop());
 
   /** Resolves with the Slack agent-channel post for the conversation's handoff. */
   async function handoffPost(conversationId: string) {

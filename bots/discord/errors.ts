@@ -1,22 +1,11 @@
 import { DiscordAPIError, DiscordjsError, HTTPError, RateLimitError } from 'discord.js';
+import type { ChannelErrorCode } from '../../src/engine/types.ts';
 
-/** What went wrong talking to Discord, in terms the rest of Switchboard can act on. */
-export type DiscordErrorCode =
-  /** The bot token was refused. */
-  | 'unauthorized'
-  /** Discord understood but refused: missing permissions, DMs closed, intents not enabled. */
-  | 'forbidden'
-  /** The channel, thread or message is gone (or the bot cannot see it). */
-  | 'not_found'
-  /** Still rate limited after discord.js waited and retried. */
-  | 'rate_limited'
-  /** Discord rejected the request itself (e.g. an empty or too-long message). */
-  | 'invalid_request'
-  /** Discord answered 5xx after discord.js's retries. */
-  | 'platform_unavailable'
-  /** No answer at all: refused connection, reset, timeout. */
-  | 'network'
-  | 'unknown';
+/**
+ * What went wrong talking to Discord (`forbidden` covers missing permissions, closed DMs and
+ * intents not enabled).
+ */
+export type DiscordErrorCode = ChannelErrorCode;
 
 /** A Discord failure with a machine-readable `code`; the SDK error is the `cause`. */
 export class DiscordError extends Error {

@@ -1,24 +1,11 @@
 import { GrammyError, HttpError } from 'grammy';
+import type { ChannelErrorCode } from '../../src/engine/types.ts';
 
-/** What went wrong talking to Telegram, in terms the rest of Switchboard can act on. */
+/** What went wrong talking to Telegram: the shared codes, and Telegram's own `conflict`. */
 export type TelegramErrorCode =
-  /** The bot token was refused. */
-  | 'unauthorized'
-  /** Telegram refused: the user blocked the bot, the bot was removed from the group. */
-  | 'forbidden'
-  /** The chat or the message replied to does not exist (for this bot). */
-  | 'not_found'
-  /** Still rate limited after auto-retry gave up (retry_after too long). */
-  | 'rate_limited'
-  /** Telegram rejected the request itself (bad HTML, message too long, ...). */
-  | 'invalid_request'
-  /** Telegram answered 5xx after auto-retry's retries. */
-  | 'platform_unavailable'
-  /** No answer at all: refused connection, reset, timeout (grammY's `HttpError`). */
-  | 'network'
+  | ChannelErrorCode
   /** Another instance is polling with this token, or a webhook is set while polling. */
-  | 'conflict'
-  | 'unknown';
+  | 'conflict';
 
 /** A Telegram failure with a machine-readable `code`; the SDK error is the `cause`. */
 export class TelegramError extends Error {

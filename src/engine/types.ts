@@ -49,6 +49,27 @@ export interface ChannelAdapter {
   sendTyping?(conversationId: string): Promise<void>;
 }
 
+/**
+ * How a send to a platform failed, in terms the rest of Switchboard can act on. Each
+ * adapter's error class carries one of these as `code` (a platform may add its own).
+ */
+export type ChannelErrorCode =
+  /** The bot token was refused. */
+  | 'unauthorized'
+  /** The platform understood but refused: missing permissions, blocked, removed, DMs closed. */
+  | 'forbidden'
+  /** The chat, channel, thread or message is gone (or the bot cannot see it). */
+  | 'not_found'
+  /** Still rate limited after the SDK waited and retried. */
+  | 'rate_limited'
+  /** The platform rejected the request itself (bad markup, empty or too long). */
+  | 'invalid_request'
+  /** The platform answered 5xx after the SDK's retries. */
+  | 'platform_unavailable'
+  /** No answer at all: refused connection, reset, timeout. */
+  | 'network'
+  | 'unknown';
+
 export const CONVERSATION_STATES = [
   'CONTINUE',
   'RESOLVED',

@@ -41,8 +41,11 @@ export function startCheckpointer(
     onFailure(error);
   };
   worker.on('error', fallBack);
+  // A failing checkpoint would fail again every interval: go back to checkpointing on commit once.
   worker.on('message', (m: { type: string; message?: string }) => {
-    if (m.type === 'failed') onFailure(new Error(`WAL checkpoint failed: ${m.message}`));
+    if (m.type !== 'failed') return;
+    fallBack(new Error(`WAL checkpoint failed: ${m.message}`));
+    void worker.terminate();
   });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.once('exit', (code) => {

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startCheckpointer } from '../../src/store/checkpointer.ts';
 import { createStore } from '../../src/store/index.ts';
 import { tempDataDir } from '../helpers/switchboard.ts';
 
@@ -31,6 +32,21 @@ describe('WAL checkpoints in the background', () => {
       expect(sizes[2]).toBeLessThan((sizes[0] as number) * 1.5);
       expect(failures).toEqual([]);
       expect(store.db.prepare('SELECT COUNT(*) AS n FROM notes').get()).toEqual({ n: 3000 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('goes back to checkpointing on commit when the thread cannot run', async () => {
+    const store = createStore(':memory:');
+    try {
+      const failed = new Promise<Error>((resolve) => {
+        // A file the thread cannot open stands in for any failure of the thread.
+        startCheckpointer(store.db, join(data.dir, 'missing', 'nothing.db'), resolve);
+      });
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      expect((await failed).message).toMatch(/unable to open|directory does not exist|no such/i);
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     } finally {
       store.close();
     }

@@ -38,7 +38,13 @@ export interface EvalReport {
   largestClusterShare: number;
   messagesPerSecond: number;
   modelSkippedShare: number;
-  consolidation: { merged: number; rehomed: number; reassigned: number };
+  consolidation: {
+    merged: number;
+    rehomed: number;
+    reassigned: number;
+    /** Tickets moved, and single-ticket clusters merged, by neighbour votes. */
+    voted: number;
+  };
 }
 
 const CLASSIFICATION: Classification = {
@@ -123,19 +129,29 @@ export async function evaluateClustering(
       consolidation: {
         merged: audit.find((a) => a.reason === 'near-duplicate')?.n ?? 0,
         rehomed: audit.find((a) => a.reason === 'rehome')?.n ?? 0,
-        reassigned:
-          store.db
-            .prepare<[], { n: number }>(
-              `SELECT COALESCE(SUM(json_array_length(detail, '$.ticketIds')), 0) AS n
-               FROM cluster_audit WHERE action = 'reassigned' AND json_extract(detail, '$.to') IS NOT NULL`,
-            )
-            .get()?.n ?? 0,
+        reassigned: countMoves(store, 'IS NULL'),
+        voted:
+          countMoves(store, "= 'neighbours'") +
+          (audit.find((a) => a.reason === 'neighbours')?.n ?? 0),
       },
     };
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Tickets moved between clusters by consolidation, by the audit's reason. */
+function countMoves(store: ReturnType<typeof createStore>, reason: string): number {
+  return (
+    store.db
+      .prepare<[], { n: number }>(
+        `SELECT COALESCE(SUM(json_array_length(detail, '$.ticketIds')), 0) AS n FROM cluster_audit
+         WHERE action = 'reassigned' AND json_extract(detail, '$.to') IS NOT NULL
+           AND json_extract(detail, '$.reason') ${reason}`,
+      )
+      .get()?.n ?? 0
+  );
 }
 
 /** The report as the command prints it. */
@@ -152,7 +168,7 @@ export function formatReport(r: EvalReport): string {
     `largest cluster    ${pct(r.largestClusterShare)}% of messages`,
     `throughput         ${r.messagesPerSecond.toFixed(0)} messages/s (normalize + embed + store + assign)`,
     `model skipped      ${pct(r.modelSkippedShare)}% of normalizations (offline: no model)`,
-    `consolidation      ${r.consolidation.merged} near-duplicate merges, ${r.consolidation.rehomed} re-homed small clusters, ${r.consolidation.reassigned} tickets re-filed`,
+    `consolidation      ${r.consolidation.merged} near-duplicate merges, ${r.consolidation.rehomed} re-homed small clusters, ${r.consolidation.reassigned} tickets re-filed, ${r.consolidation.voted} moved by neighbour votes`,
   ].join('\n');
 }
 

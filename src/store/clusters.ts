@@ -416,6 +416,86 @@ export class ClusterStore {
     return n;
   }
 
+  /**
+   * The newest `limit` tickets of a cluster, with their vectors: where a ticket's neighbours
+   * are looked for. Bounded so that a huge cluster costs no more than a large one.
+   */
+  recentVectors(clusterId: number, limit: number): { id: number; vector: Float32Array }[] {
+    return this.db
+      .prepare<[number, number], { id: number; vector: Buffer }>(
+        `SELECT id, vector FROM tickets WHERE cluster_id = ? AND vector IS NOT NULL
+         ORDER BY id DESC LIMIT ?`,
+      )
+      .all(clusterId, limit)
+      .map((r) => ({ id: r.id, vector: blobVector(r.vector) }));
+  }
+
+  /** Tickets with an id in (`fromTicket`, `toTicket`] that have a vector and an open cluster. */
+  clusteredBetween(fromTicket: number, toTicket: number): { id: number; vector: Float32Array }[] {
+    return this.db
+      .prepare<[number, number], { id: number; vector: Buffer }>(
+        `SELECT t.id, t.vector FROM tickets t JOIN clusters c ON c.id = t.cluster_id
+         WHERE t.id > ? AND t.id <= ? AND t.vector IS NOT NULL AND c.status = 'open'
+         ORDER BY t.id`,
+      )
+      .all(fromTicket, toTicket)
+      .map((r) => ({ id: r.id, vector: blobVector(r.vector) }));
+  }
+
+  /** A ticket's neighbours, most similar first. */
+  neighbours(ticketId: number): ClusterNeighbour[] {
+    return this.db
+      .prepare<[number], ClusterNeighbour>(
+        `SELECT neighbour_id AS id, similarity FROM ticket_neighbours WHERE ticket_id = ?
+         ORDER BY similarity DESC, neighbour_id`,
+      )
+      .all(ticketId);
+  }
+
+  /** Replaces a ticket's neighbours. */
+  setNeighbours(ticketId: number, neighbours: readonly ClusterNeighbour[]): void {
+    this.db.prepare('DELETE FROM ticket_neighbours WHERE ticket_id = ?').run(ticketId);
+    const insert = this.db.prepare(
+      'INSERT INTO ticket_neighbours (ticket_id, neighbour_id, similarity) VALUES (?, ?, ?)',
+    );
+    for (const n of neighbours) insert.run(ticketId, n.id, n.similarity);
+  }
+
+  /** The tickets that have this one among their neighbours. */
+  listedBy(ticketId: number): number[] {
+    return this.db
+      .prepare<[number], { id: number }>(
+        'SELECT ticket_id AS id FROM ticket_neighbours WHERE neighbour_id = ?',
+      )
+      .all(ticketId)
+      .map((r) => r.id);
+  }
+
+  /**
+   * Where a ticket's neighbours are: per open cluster, the summed similarity of the
+   * neighbours in it and the cluster's size, with the ticket's own open cluster (if any).
+   */
+  neighbourVotes(ticketId: number): {
+    clusterId: number | null;
+    votes: { clusterId: number; weight: number; reports: number }[];
+  } {
+    const own = this.db
+      .prepare<[number], { cluster_id: number }>(
+        `SELECT t.cluster_id FROM tickets t JOIN clusters c ON c.id = t.cluster_id
+         WHERE t.id = ? AND c.status = 'open'`,
+      )
+      .get(ticketId);
+    const votes = this.db
+      .prepare<[number], { clusterId: number; weight: number; reports: number }>(
+        `SELECT t.cluster_id AS clusterId, SUM(n.similarity) AS weight, c.reports
+         FROM ticket_neighbours n JOIN tickets t ON t.id = n.neighbour_id
+         JOIN clusters c ON c.id = t.cluster_id AND c.status = 'open'
+         WHERE n.ticket_id = ? GROUP BY t.cluster_id`,
+      )
+      .all(ticketId);
+    return { clusterId: own?.cluster_id ?? null, votes };
+  }
+
   /** A value of the `meta` table (the consolidation cursor lives there). */
   meta(key: string): string | undefined {
     return this.db

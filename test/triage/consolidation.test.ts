@@ -5,7 +5,7 @@
  * problems stay apart. Settings are tightened so a handful of tickets shows each effect.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { consolidateIfDue } from '../../src/engine/clusters/index.ts';
+import { consolidateIfDue, DEFAULT_CLUSTER_SETTINGS } from '../../src/engine/clusters/index.ts';
 import type { Ticket } from '../../src/store/index.ts';
 import { startTriage, type TriageKit } from './triage-kit.ts';
 
@@ -61,6 +61,8 @@ describe('consolidation', () => {
         mergeSimilarity: 0.99,
         consolidateEvery: 1,
         rehome: { maxReports: 1, quietTickets: 3, minSimilarity: 0.3 },
+        // Neighbour votes would take the stray home at once (test/triage/neighbours.test.ts).
+        neighbours: { ...DEFAULT_CLUSTER_SETTINGS.neighbours, k: 0 },
       },
     });
     const report = (text: string, reporter: string) =>

@@ -1,15 +1,21 @@
 import type { ClusterRecord, Store } from '../../store/index.ts';
+import { linkTicket, voteTicket } from './neighbours.ts';
 import { mergeClusters } from './operations.ts';
 import { refineCluster } from './refine.ts';
 import type { ClusterSettings } from './settings.ts';
+import { rebuildCluster } from './upkeep.ts';
 import { dot, unit } from './vector-math.ts';
 
 /** What one consolidation pass did. */
 export interface ConsolidationReport {
+  /** New tickets whose neighbours were found. */
+  linked: number;
   /** Clusters that changed since the last pass, whose tickets were reconsidered. */
   refined: number;
   /** Tickets moved to a neighbouring cluster that fits them better. */
   reassigned: number;
+  /** Tickets moved (or single-ticket clusters merged) by their neighbours' votes. */
+  voted: number;
   /** Small clusters that went quiet and were looked at. */
   considered: number;
   rehomed: number;
@@ -42,10 +48,38 @@ export function* consolidationSteps(
   now: number,
 ): Generator<void, ConsolidationReport> {
   const from = Number(store.clusters.meta(CURSOR) ?? 0);
+  const toVisit = new Set<number>();
+  const fresh = store.clusters.clusteredBetween(from, throughTicket);
+  for (const ticket of fresh) {
+    for (const id of linkTicket(store, settings, ticket)) toVisit.add(id);
+    yield;
+  }
   const changed = store.clusters.changedSince(from);
   let reassigned = 0;
   for (const id of changed) {
     reassigned += refineCluster(store, settings, id, now);
+    yield;
+  }
+  for (const id of changed) {
+    for (const ticketId of store.clusters.memberIds(id)) toVisit.add(ticketId);
+  }
+  let voted = 0;
+  let visits = 0;
+  const moved = new Set<number>();
+  for (const ticketId of toVisit) {
+    if (++visits > settings.neighbours.maxVisits) break;
+    toVisit.delete(ticketId);
+    const move = voteTicket(store, settings, ticketId, now);
+    if (move) {
+      voted++;
+      if (!move.merged) moved.add(move.from).add(move.to);
+      // Those who count this ticket as a neighbour may now be outvoted too.
+      for (const id of store.clusters.listedBy(ticketId)) toVisit.add(id);
+    }
+    yield;
+  }
+  for (const id of moved) {
+    if (store.clusters.get(id)?.status === 'open') rebuildCluster(store, id, now);
     yield;
   }
   const { maxReports, quietTickets, minSimilarity } = settings.rehome;
@@ -66,7 +100,14 @@ export function* consolidationSteps(
     yield;
   }
   store.clusters.setMeta(CURSOR, String(throughTicket));
-  return { refined: changed.length, reassigned, considered: quiet.length, rehomed };
+  return {
+    linked: fresh.length,
+    refined: changed.length,
+    reassigned,
+    voted,
+    considered: quiet.length,
+    rehomed,
+  };
 }
 
 /** A whole consolidation pass at once, in the caller's transaction (benchmarks, tests). */

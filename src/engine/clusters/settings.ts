@@ -24,6 +24,24 @@ export interface ClusterSettings {
     /** Clusters larger than this are not reconsidered (their centroids barely move). */
     maxReports: number;
   };
+  /**
+   * Neighbour votes (see docs/clustering.md): each ticket keeps its `k` most similar
+   * tickets (at least `minSimilarity` similar), looked for among the newest `perCluster`
+   * tickets of its `clusters` nearest open clusters, and moves to the cluster whose
+   * neighbours outweigh its own: the summed similarity of its neighbours in a cluster, less
+   * `gamma` per ticket already there, if its cosine to that cluster's centroid is at least
+   * `minCentroidSimilarity`. `k` = 0 turns votes off.
+   */
+  neighbours: {
+    k: number;
+    minSimilarity: number;
+    minCentroidSimilarity: number;
+    gamma: number;
+    clusters: number;
+    perCluster: number;
+    /** At most this many tickets are reconsidered in one pass (a bound on its cost). */
+    maxVisits: number;
+  };
   rehome: {
     /** At most this many tickets. */
     maxReports: number;
@@ -40,5 +58,14 @@ export const DEFAULT_CLUSTER_SETTINGS: Readonly<ClusterSettings> = Object.freeze
   mergeSimilarity: 0.85,
   consolidateEvery: 100,
   refine: Object.freeze({ maxReports: 2000 }),
+  neighbours: Object.freeze({
+    k: 7,
+    minSimilarity: 0.3,
+    minCentroidSimilarity: 0.45,
+    gamma: 0.02,
+    clusters: 10,
+    perCluster: 2000,
+    maxVisits: 50_000,
+  }),
   rehome: Object.freeze({ maxReports: 3, quietTickets: 400, minSimilarity: 0.25 }),
 });

@@ -7,21 +7,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { consolidateIfDue, DEFAULT_CLUSTER_SETTINGS } from '../../src/engine/clusters/index.ts';
 import type { Ticket } from '../../src/store/index.ts';
-import { startTriage, type TriageKit } from './triage-kit.ts';
+import { SETTINGS_CRASH, startTriage, type TriageKit } from './triage-kit.ts';
 
 let kit: TriageKit | undefined;
 afterEach(() => {
   kit?.close();
   kit = undefined;
 });
-
-const SETTINGS_CRASH = [
-  'app dies when I open settings',
-  'settings screen closes the app',
-  'the app crashes whenever I tap Settings',
-  'opening settings makes the app quit',
-  'every time I go to settings the app shuts down',
-];
 
 describe('consolidation', () => {
   it('merges clusters of one problem that formed apart, and logs it', async () => {

@@ -11,21 +11,13 @@ import {
   splitCluster,
 } from '../../src/engine/clusters/index.ts';
 import type { Ticket } from '../../src/store/index.ts';
-import { startTriage, type TriageKit } from './triage-kit.ts';
+import { SETTINGS_CRASH, startTriage, type TriageKit } from './triage-kit.ts';
 
 let kit: TriageKit | undefined;
 afterEach(() => {
   kit?.close();
   kit = undefined;
 });
-
-const SETTINGS_CRASH = [
-  'app dies when I open settings',
-  'settings screen closes the app',
-  'the app crashes whenever I tap Settings',
-  'opening settings makes the app quit',
-  'every time I go to settings the app shuts down',
-];
 const CHECKOUT = [
   'payment fails at checkout with an error',
   'my card payment is declined at checkout',

@@ -22,6 +22,15 @@ import { createStore, type Store, type Ticket } from '../../src/store/index.ts';
 
 export const HOUR = 3_600_000;
 
+/** Five customers describing one crash in five ways. */
+export const SETTINGS_CRASH = [
+  'app dies when I open settings',
+  'settings screen closes the app',
+  'the app crashes whenever I tap Settings',
+  'opening settings makes the app quit',
+  'every time I go to settings the app shuts down',
+];
+
 /** One customer's report. */
 export interface Report {
   text: string;

@@ -129,10 +129,9 @@ export async function evaluateClustering(
       consolidation: {
         merged: audit.find((a) => a.reason === 'near-duplicate')?.n ?? 0,
         rehomed: audit.find((a) => a.reason === 'rehome')?.n ?? 0,
-        reassigned: countMoves(store, 'IS NULL'),
+        reassigned: countMoves(store, null),
         voted:
-          countMoves(store, "= 'neighbours'") +
-          (audit.find((a) => a.reason === 'neighbours')?.n ?? 0),
+          countMoves(store, 'neighbours') + (audit.find((a) => a.reason === 'neighbours')?.n ?? 0),
       },
     };
   } finally {
@@ -142,15 +141,15 @@ export async function evaluateClustering(
 }
 
 /** Tickets moved between clusters by consolidation, by the audit's reason. */
-function countMoves(store: ReturnType<typeof createStore>, reason: string): number {
+function countMoves(store: ReturnType<typeof createStore>, reason: string | null): number {
   return (
     store.db
-      .prepare<[], { n: number }>(
+      .prepare<[string | null], { n: number }>(
         `SELECT COALESCE(SUM(json_array_length(detail, '$.ticketIds')), 0) AS n FROM cluster_audit
          WHERE action = 'reassigned' AND json_extract(detail, '$.to') IS NOT NULL
-           AND json_extract(detail, '$.reason') ${reason}`,
+           AND json_extract(detail, '$.reason') IS ?`,
       )
-      .get()?.n ?? 0
+      .get(reason)?.n ?? 0
   );
 }
 

@@ -476,12 +476,12 @@ export class ClusterStore {
    * neighbours in it and the cluster's size, with the ticket's own open cluster (if any).
    */
   neighbourVotes(ticketId: number): {
-    clusterId: number | null;
+    own: { clusterId: number; reports: number } | undefined;
     votes: { clusterId: number; weight: number; reports: number }[];
   } {
     const own = this.db
-      .prepare<[number], { cluster_id: number }>(
-        `SELECT t.cluster_id FROM tickets t JOIN clusters c ON c.id = t.cluster_id
+      .prepare<[number], { clusterId: number; reports: number }>(
+        `SELECT t.cluster_id AS clusterId, c.reports FROM tickets t JOIN clusters c ON c.id = t.cluster_id
          WHERE t.id = ? AND c.status = 'open'`,
       )
       .get(ticketId);
@@ -493,7 +493,7 @@ export class ClusterStore {
          WHERE n.ticket_id = ? GROUP BY t.cluster_id`,
       )
       .all(ticketId);
-    return { clusterId: own?.cluster_id ?? null, votes };
+    return { own, votes };
   }
 
   /** A value of the `meta` table (the consolidation cursor lives there). */

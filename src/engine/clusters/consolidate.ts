@@ -61,6 +61,8 @@ export function* consolidationSteps(
     yield;
   }
   for (const id of changed) {
+    // As in re-filing, clusters too large for their centroid to move are left alone.
+    if ((store.clusters.get(id)?.reports ?? 0) > settings.refine.maxReports) continue;
     for (const ticketId of store.clusters.memberIds(id)) toVisit.add(ticketId);
   }
   let voted = 0;

@@ -1,4 +1,4 @@
-import type { ClusterNeighbour, ClusterRecord, Store } from '../../store/index.ts';
+import type { ClusterNeighbour, Store } from '../../store/index.ts';
 import { mergeClusters } from './operations.ts';
 import type { ClusterSettings } from './settings.ts';
 import { addToMean, combineMeans, cosine, unit } from './vector-math.ts';
@@ -76,24 +76,24 @@ export function voteTicket(
   now: number,
 ): NeighbourMove | undefined {
   const { gamma, minCentroidSimilarity } = settings.neighbours;
-  const { clusterId: from, votes } = store.clusters.neighbourVotes(ticketId);
-  if (from === null || votes.length === 0) return undefined;
-  const own = store.clusters.get(from);
-  if (!own) return undefined;
+  const { own: mine, votes } = store.clusters.neighbourVotes(ticketId);
+  if (!mine || votes.length === 0) return undefined;
+  const from = mine.clusterId;
+  const stay = (votes.find((v) => v.clusterId === from)?.weight ?? 0) - gamma * (mine.reports - 1);
+  const rivals = votes
+    .map((v) => ({ clusterId: v.clusterId, score: v.weight - gamma * v.reports }))
+    .filter((v) => v.clusterId !== from && v.score > stay)
+    .sort((a, b) => b.score - a.score);
+  // Most visits end here: nothing outweighs the ticket's own cluster.
+  if (rivals.length === 0) return undefined;
   const vector = store.clusters.ticketVectors([ticketId]).get(ticketId);
-  if (!vector) return undefined;
-  const stay = (votes.find((v) => v.clusterId === from)?.weight ?? 0) - gamma * (own.reports - 1);
-  let best: { target: ClusterRecord; score: number } | undefined;
-  for (const v of votes) {
-    const score = v.weight - gamma * v.reports;
-    if (v.clusterId === from || score <= stay || (best && score <= best.score)) continue;
-    const target = store.clusters.get(v.clusterId);
-    // Neighbours alone are not enough: the ticket must resemble the cluster as a whole.
-    if (target && cosine(vector, target.centroid) >= minCentroidSimilarity)
-      best = { target, score };
-  }
-  if (!best) return undefined;
-  const { target } = best;
+  const own = store.clusters.get(from);
+  if (!vector || !own) return undefined;
+  // Neighbours alone are not enough: the ticket must resemble the cluster as a whole.
+  const target = rivals
+    .map((r) => store.clusters.get(r.clusterId))
+    .find((c) => c && cosine(vector, c.centroid) >= minCentroidSimilarity);
+  if (!target) return undefined;
   const to = target.id;
   if (own.reports <= 1) {
     mergeClusters(store, to, [from], 'system', now, 'neighbours');

@@ -65,13 +65,15 @@ export function* consolidationSteps(
     if ((store.clusters.get(id)?.reports ?? 0) > settings.refine.maxReports) continue;
     for (const ticketId of store.clusters.memberIds(id)) toVisit.add(ticketId);
   }
+  // The graph votes weigh against: every open ticket (a constant-time counter).
+  const openTickets = store.overview.get().byStatus.open ?? 0;
   let voted = 0;
   let visits = 0;
   const moved = new Set<number>();
   for (const ticketId of toVisit) {
     if (++visits > settings.neighbours.maxVisits) break;
     toVisit.delete(ticketId);
-    const move = voteTicket(store, settings, ticketId, now);
+    const move = voteTicket(store, settings, ticketId, openTickets, now);
     if (move) {
       voted++;
       if (!move.merged) moved.add(move.from).add(move.to);

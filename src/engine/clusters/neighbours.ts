@@ -58,14 +58,17 @@ export interface NeighbourMove {
 
 /**
  * Moves a ticket to the open cluster its neighbours outweigh its own cluster for: each
- * cluster scores the summed similarity of the ticket's neighbours in it, less `gamma` for
- * every ticket already there (the ticket itself not counted in its own). The penalty keeps
- * a big cluster from pulling in everything at its edge, and a ticket only moves to a
- * cluster whose centroid it is at least `minCentroidSimilarity` similar to: a report with one
- * loosely related neighbour stays a problem of its own. A ticket alone in its cluster takes
- * the cluster with it (a merge, reason `neighbours`). Otherwise the ticket moves, the two
- * centroids and sizes are updated by that one vector, and the move is logged as
- * `reassigned` by `system` on both clusters; the caller rebuilds the rest of their
+ * cluster scores the summed similarity of the ticket's neighbours in it, less a penalty
+ * for every ticket already there (the ticket itself not counted in its own). The penalty is
+ * modularity's expected share: `resolution` × the ticket's summed neighbour similarity ÷
+ * `openTickets` (at least `minTickets`) per ticket. It keeps a big cluster from pulling in
+ * everything at its edge, and it shrinks as the volume grows, so that a problem reported a
+ * hundred times among ten thousand tickets is one cluster, not three. A ticket only moves
+ * to a cluster whose centroid it is at least `minCentroidSimilarity` similar to: a report
+ * with one loosely related neighbour stays a problem of its own. A ticket alone in its
+ * cluster takes the cluster with it (a merge, reason `neighbours`). Otherwise the ticket
+ * moves, the two centroids and sizes are updated by that one vector, and the move is logged
+ * as `reassigned` by `system` on both clusters; the caller rebuilds the rest of their
  * figures (`rebuildCluster`) once its round of votes is over. Runs in the caller's
  * transaction; returns the move, if any.
  */
@@ -73,15 +76,19 @@ export function voteTicket(
   store: Store,
   settings: Readonly<ClusterSettings>,
   ticketId: number,
+  openTickets: number,
   now: number,
 ): NeighbourMove | undefined {
-  const { gamma, minCentroidSimilarity } = settings.neighbours;
+  const { resolution, minTickets, minCentroidSimilarity } = settings.neighbours;
   const { own: mine, votes } = store.clusters.neighbourVotes(ticketId);
   if (!mine || votes.length === 0) return undefined;
   const from = mine.clusterId;
-  const stay = (votes.find((v) => v.clusterId === from)?.weight ?? 0) - gamma * (mine.reports - 1);
+  const strength = votes.reduce((sum, v) => sum + v.weight, 0);
+  const perTicket = (resolution * strength) / Math.max(openTickets, minTickets);
+  const stay =
+    (votes.find((v) => v.clusterId === from)?.weight ?? 0) - perTicket * (mine.reports - 1);
   const rivals = votes
-    .map((v) => ({ clusterId: v.clusterId, score: v.weight - gamma * v.reports }))
+    .map((v) => ({ clusterId: v.clusterId, score: v.weight - perTicket * v.reports }))
     .filter((v) => v.clusterId !== from && v.score > stay)
     .sort((a, b) => b.score - a.score);
   // Most visits end here: nothing outweighs the ticket's own cluster.

@@ -29,14 +29,17 @@ export interface ClusterSettings {
    * tickets (at least `minSimilarity` similar), looked for among the newest `perCluster`
    * tickets of its `clusters` nearest open clusters, and moves to the cluster whose
    * neighbours outweigh its own: the summed similarity of its neighbours in a cluster, less
-   * `gamma` per ticket already there, if its cosine to that cluster's centroid is at least
-   * `minCentroidSimilarity`. `k` = 0 turns votes off.
+   * a penalty per ticket already there, if its cosine to that cluster's centroid is at least
+   * `minCentroidSimilarity`. The penalty is modularity's: `resolution` × the ticket's total
+   * neighbour similarity ÷ the open tickets (at least `minTickets`), so the clusters votes
+   * build grow with the volume. `k` = 0 turns votes off.
    */
   neighbours: {
     k: number;
     minSimilarity: number;
     minCentroidSimilarity: number;
-    gamma: number;
+    resolution: number;
+    minTickets: number;
     clusters: number;
     perCluster: number;
     /** At most this many tickets are reconsidered in one pass (a bound on its cost). */
@@ -59,10 +62,11 @@ export const DEFAULT_CLUSTER_SETTINGS: Readonly<ClusterSettings> = Object.freeze
   consolidateEvery: 100,
   refine: Object.freeze({ maxReports: 2000 }),
   neighbours: Object.freeze({
-    k: 7,
+    k: 10,
     minSimilarity: 0.3,
     minCentroidSimilarity: 0.45,
-    gamma: 0.02,
+    resolution: 20,
+    minTickets: 1000,
     clusters: 10,
     perCluster: 2000,
     maxVisits: 50_000,

@@ -217,7 +217,7 @@ async function benchSize(n: number, deadline: number): Promise<Record<string, un
       queriesPerRound: QUERIES,
     };
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -135,7 +135,7 @@ export async function evaluateClustering(
       },
     };
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

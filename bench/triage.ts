@@ -123,7 +123,7 @@ export async function benchDigestAndOverview(): Promise<Record<string, unknown>>
     };
   } finally {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -102,7 +102,7 @@ export async function benchWebhooks(): Promise<Record<string, unknown>> {
   } finally {
     await dispatcher.stop();
     await receiver.close();
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -325,7 +325,7 @@ export async function startSwitchboard(
       await engine.idle();
       await Promise.all(community.map((adapter) => adapter.stop()));
       await dispatcher?.stop();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -58,7 +58,11 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   /** Creates the vec0 tables for the embedder; true when the embedder changed. */
   prepareVectors(embedder: string, dimensions: number): boolean;
-  close(): void;
+  /**
+   * Closes the database. Resolves once the checkpoint thread, if any, has closed its own
+   * connection too: until then SQLite may still write the `-wal` and `-shm` files.
+   */
+  close(): Promise<void>;
 }
 
 export interface StoreOptions {
@@ -92,8 +96,8 @@ export function createStore(file: string, options: StoreOptions = {}): Store {
     transaction: (fn) => db.transaction(fn)(),
     prepareVectors: (embedder, dimensions) => prepareVectorTables(db, embedder, dimensions),
     close: () => {
-      void checkpointer?.stop();
       db.close();
+      return checkpointer?.stop() ?? Promise.resolve();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCheckpointer } from '../../src/store/checkpointer.ts';
@@ -33,8 +33,12 @@ describe('WAL checkpoints in the background', () => {
       expect(failures).toEqual([]);
       expect(store.db.prepare('SELECT COUNT(*) AS n FROM notes').get()).toEqual({ n: 3000 });
     } finally {
-      store.close();
+      await store.close();
     }
+    // Once closing resolves, the thread's connection is closed too: nothing is left to write
+    // the WAL, so the data directory can be removed or copied as it stands.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(existsSync(`${file}-shm`)).toBe(false);
   });
 
   it('goes back to checkpointing on commit when the thread cannot run', async () => {

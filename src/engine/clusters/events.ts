@@ -7,6 +7,17 @@ const platformList = (platforms: Record<string, number>): string[] =>
     .sort();
 const round = (x: number): number => Math.round(x * 100) / 100;
 
+/** What every cluster event says about its cluster. */
+const clusterFields = (c: ClusterRecord) => ({
+  id: c.id,
+  title: c.title,
+  productArea: c.productArea,
+  urgency: c.urgency,
+  impact: round(c.impact),
+  reports: c.reports,
+  uniqueReporters: c.uniqueReporters,
+});
+
 /** The payload of `cluster.escalated`, as documented in docs/webhooks.md. */
 export function escalatedEventData(
   c: ClusterRecord,
@@ -14,14 +25,8 @@ export function escalatedEventData(
 ): Record<string, unknown> {
   return {
     cluster: {
-      id: c.id,
-      title: c.title,
-      productArea: c.productArea,
-      urgency: c.urgency,
+      ...clusterFields(c),
       previousUrgency,
-      impact: round(c.impact),
-      reports: c.reports,
-      uniqueReporters: c.uniqueReporters,
       platforms: platformList(c.platforms),
       firstSeenAt: iso(c.firstSeen),
       lastSeenAt: iso(c.lastSeen),
@@ -37,13 +42,7 @@ export function resolvedEventData(
 ): Record<string, unknown> {
   return {
     cluster: {
-      id: c.id,
-      title: c.title,
-      productArea: c.productArea,
-      urgency: c.urgency,
-      impact: round(c.impact),
-      reports: c.reports,
-      uniqueReporters: c.uniqueReporters,
+      ...clusterFields(c),
       resolvedAt: iso(resolvedAt),
       resolution: options.resolution ?? null,
       notifyReporters: options.notifyReporters,

@@ -25,6 +25,7 @@ import {
 } from '../src/engine/clusters/index.ts';
 import { createTicket, type PreparedTicket } from '../src/engine/tickets.ts';
 import { createStore, type Store } from '../src/store/index.ts';
+import { mulberry32 } from './random.ts';
 import { percentile, summarize } from './stats.ts';
 
 const DIMENSIONS = 100;
@@ -32,17 +33,6 @@ const SIZES = (process.env.BENCH_CLUSTER_SIZES ?? '10000,100000').split(',').map
 const ROUNDS = 5;
 const QUERIES = 200;
 const DEADLINE_MS = 150_000;
-
-/** mulberry32: the same seed, the same vectors. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function unitVector(rand: () => number, near?: Float32Array, noise = 0.6): Float32Array {
   const v = new Float32Array(DIMENSIONS);
@@ -146,7 +136,7 @@ async function benchSize(n: number, deadline: number): Promise<Record<string, un
   });
   try {
     store.prepareVectors(OFFLINE_EMBEDDER_NAME, DIMENSIONS);
-    const rand = random(n);
+    const rand = mulberry32(n);
     const seeded = performance.now();
     const all = seedClusters(store, n, rand);
     const seedMs = performance.now() - seeded;

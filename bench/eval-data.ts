@@ -4,6 +4,7 @@
  * (`{ "train": [[text, intent], ...], "val": ..., "oos_train": ... }`; in-scope splits only).
  */
 import { readFileSync } from 'node:fs';
+import { mulberry32 } from './random.ts';
 
 /** One labelled message; the label is used only for scoring. */
 export interface LabelledMessage {
@@ -92,13 +93,7 @@ export function readDataset(path: string, split?: string): Dataset {
 
 /** A seeded shuffle (Fisher-Yates with mulberry32): the same seed, the same order. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -4,7 +4,9 @@
  * `cluster_reporters` and `ticket_counts` consistent with them, as the ticket path keeps
  * them. One transaction and prepared statements, so 1M tickets take seconds, not minutes.
  */
+
 import type { Db } from '../src/store/index.ts';
+import { mulberry32 } from './random.ts';
 
 export interface TriageDataOptions {
   tickets: number;
@@ -36,18 +38,6 @@ const PRIORITIES = ['low', 'medium', 'medium', 'high', 'high', 'critical'] as co
 const SENTIMENTS = ['neutral', 'negative', 'negative', 'angry'] as const;
 const CATEGORIES = ['bug', 'crash', 'performance', 'billing', 'login'] as const;
 
-/** A small seeded PRNG (mulberry32), so every run builds the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pick = <T>(items: readonly T[], r: number): T => items[Math.floor(r * items.length)] as T;
 
 interface ClusterAcc {
@@ -63,7 +53,7 @@ interface ClusterAcc {
 /** Fills an empty, migrated database; returns how long it took (ms). */
 export function generateTriageData(db: Db, o: TriageDataOptions): number {
   const started = performance.now();
-  const rand = random(o.seed ?? 42);
+  const rand = mulberry32(o.seed ?? 42);
   // Zipf-like cluster sizes: cluster k gets weight 1/(k+1)^1.1.
   const cumulative = new Float64Array(o.clusters);
   let sum = 0;

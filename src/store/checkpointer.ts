@@ -54,6 +54,9 @@ export function startCheckpointer(
   return {
     async stop() {
       fellBack = true;
+      // The thread is unreferenced so that it never keeps a process alive on its own; while
+      // it finishes, it must, or a process with nothing else to do exits before `stop` resolves.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCheckpointer } from '../../src/store/checkpointer.ts';
@@ -39,6 +40,33 @@ describe('WAL checkpoints in the background', () => {
     // the WAL, so the data directory can be removed or copied as it stands.
     expect(existsSync(`${file}-wal`)).toBe(false);
     expect(existsSync(`${file}-shm`)).toBe(false);
+  });
+
+  it('holds a process open until the store has closed, when closing is its last act', () => {
+    // A command-line tool or a benchmark ends with `await store.close()`: the thread does not
+    // keep the process alive by itself, so without care it exits before closing resolves.
+    const script = join(data.dir, 'last-act.mts');
+    const file = join(data.dir, 'last-act.db');
+    const storeModule = new URL('../../src/store/index.ts', import.meta.url).href;
+    writeFileSync(
+      script,
+      [
+        `import { createStore } from '${storeModule}';`,
+        `const store = createStore(${JSON.stringify(file)}, { onCheckpointFailure: console.error });`,
+        `store.db.exec('CREATE TABLE notes (body TEXT)');`,
+        `store.db.prepare('INSERT INTO notes VALUES (?)').run('kept');`,
+        'await store.close();',
+        `console.log('closed');`,
+      ].join('\n'),
+    );
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('closed\n');
+    expect(run.status).toBe(0);
+    expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
   it('goes back to checkpointing on commit when the thread cannot run', async () => {

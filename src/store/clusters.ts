@@ -1,32 +1,22 @@
 import type { Platform, Priority } from '../engine/types.ts';
-import type { ClusterStatus } from './cluster-views.ts';
+import type { ClusterStatus, ClusterView } from './cluster-views.ts';
 import type { Db } from './db.ts';
 
 /** Urgency levels of a cluster, lowest first. */
 export const URGENCIES = ['normal', 'urgent', 'critical'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
-/** A cluster as the clustering engine reads and writes it; times are epoch ms. */
-export interface ClusterRecord {
-  id: number;
-  title: string;
-  productArea: string | null;
-  status: ClusterStatus;
-  mergedInto: number | null;
+/**
+ * A cluster as the clustering engine reads and writes it: what the admin API shows, plus
+ * the centroid and the state impact is computed from; times are epoch ms.
+ */
+export interface ClusterRecord extends ClusterView {
   /** Running mean of the member vectors (not unit length). */
   centroid: Float32Array;
-  reports: number;
-  uniqueReporters: number;
-  platforms: Record<string, number>;
-  priorityMix: Record<string, number>;
-  impact: number;
   urgency: Urgency;
   /** Severity- and reporter-weighted reports, decayed to `weightAt` (see docs/impact.md). */
   weight: number;
   weightAt: number;
-  firstSeen: number;
-  lastSeen: number;
-  resolvedAt: number | null;
   lastTicketId: number;
 }
 

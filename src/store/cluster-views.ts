@@ -46,7 +46,8 @@ export interface ClusterAuditView {
   createdAt: number;
 }
 
-interface ClusterRow {
+/** The columns of a `clusters` row that a view shows. */
+export interface ClusterRow {
   id: number;
   title: string;
   product_area: string | null;
@@ -66,7 +67,8 @@ interface ClusterRow {
 const COLUMNS = `id, title, product_area, status, merged_into, reports, unique_reporters, platforms,
   priority_mix, impact, urgency, first_seen, last_seen, resolved_at`;
 
-const toView = (r: ClusterRow): ClusterView => ({
+/** A `clusters` row as the admin API shows it. */
+export const toView = (r: ClusterRow): ClusterView => ({
   id: r.id,
   title: r.title,
   productArea: r.product_area,

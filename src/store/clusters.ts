@@ -1,5 +1,5 @@
 import type { Platform, Priority } from '../engine/types.ts';
-import type { ClusterStatus, ClusterView } from './cluster-views.ts';
+import { type ClusterRow, type ClusterStatus, type ClusterView, toView } from './cluster-views.ts';
 import type { Db } from './db.ts';
 
 /** Urgency levels of a cluster, lowest first. */
@@ -52,24 +52,11 @@ export interface ClusterNeighbour {
   similarity: number;
 }
 
-interface Row {
-  id: number;
-  title: string;
-  product_area: string | null;
-  status: ClusterStatus;
-  merged_into: number | null;
+interface Row extends ClusterRow {
   centroid: Buffer;
-  reports: number;
-  unique_reporters: number;
-  platforms: string;
-  priority_mix: string;
-  impact: number;
   urgency: Urgency;
   weight: number;
   weight_at: number;
-  first_seen: number;
-  last_seen: number;
-  resolved_at: number | null;
   last_ticket_id: number;
 }
 
@@ -95,23 +82,11 @@ export const blobVector = (b: Buffer): Float32Array =>
   new Float32Array(new Uint8Array(b).buffer.slice(0));
 
 const toRecord = (r: Row): ClusterRecord => ({
-  id: r.id,
-  title: r.title,
-  productArea: r.product_area,
-  status: r.status,
-  mergedInto: r.merged_into,
+  ...toView(r),
   centroid: blobVector(r.centroid),
-  reports: r.reports,
-  uniqueReporters: r.unique_reporters,
-  platforms: JSON.parse(r.platforms) as Record<string, number>,
-  priorityMix: JSON.parse(r.priority_mix) as Record<string, number>,
-  impact: r.impact,
   urgency: r.urgency,
   weight: r.weight,
   weightAt: r.weight_at,
-  firstSeen: r.first_seen,
-  lastSeen: r.last_seen,
-  resolvedAt: r.resolved_at,
   lastTicketId: r.last_ticket_id,
 });
 

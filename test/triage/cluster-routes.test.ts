@@ -7,7 +7,7 @@
 import type { Server } from 'node:http';
 import { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterActions } from '../../src/http/api/clusters.ts';
+import type { ClusterActions } from '../../src/engine/clusters/index.ts';
 import { triageRoutes } from '../../src/http/api/triage.ts';
 import { createApp } from '../../src/http/app.ts';
 import { bearerAuth } from '../../src/http/errors.ts';

@@ -1,19 +1,22 @@
 import type { Store } from '../../store/index.ts';
-import {
-  mergeClusters,
-  type ReporterToNotify,
-  resolveCluster,
-  splitCluster,
-} from './operations.ts';
+import { mergeClusters, resolveCluster, splitCluster } from './operations.ts';
 
-/** Merge, split and resolve as the admin API calls them, each inside the route's transaction. */
+/**
+ * Merge, split and resolve as the admin API calls them, each inside one transaction the
+ * route opens: each re-computes centroids and counters, writes the audit log and any
+ * outbox event, and throws a `ClusterError` with a `code` of `not_found`, `conflict` or
+ * `invalid` when it cannot apply.
+ */
 export interface ClusterActions {
+  /** Moves every ticket of the source clusters into the target; the sources become `merged`. */
   merge(targetId: number, sourceIds: number[], actor: string): void;
+  /** Moves the given tickets of a cluster into a new cluster; returns the new cluster's id. */
   split(clusterId: number, ticketIds: number[], actor: string): number;
+  /** Marks a cluster resolved and records `cluster.resolved` (the route tells the reporters). */
   resolve(
     clusterId: number,
     options: { actor: string; resolution?: string; notifyReporters: boolean },
-  ): ReporterToNotify[];
+  ): void;
 }
 
 /**

@@ -1,27 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { type Notify, notifyReporters } from '../../engine/cluster-notify.ts';
+import type { ClusterActions } from '../../engine/clusters/index.ts';
 import { trendOf } from '../../engine/digest.ts';
 import { PRIORITIES } from '../../engine/types.ts';
 import { CLUSTER_STATUSES, type ClusterView, type Store } from '../../store/index.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
-
-/**
- * The cluster changes the routes call, each inside one transaction the route opens: it
- * re-computes centroids and counters, writes the audit log and any outbox event, and
- * throws an error with a `code` of `not_found`, `conflict` or `invalid` when it cannot apply.
- */
-export interface ClusterActions {
-  /** Moves every ticket of the source clusters into the target; the sources become `merged`. */
-  merge(targetId: number, sourceIds: number[], actor: string): void;
-  /** Moves the given tickets of a cluster into a new cluster; returns the new cluster's id. */
-  split(clusterId: number, ticketIds: number[], actor: string): number;
-  /** Marks a cluster resolved and records `cluster.resolved`. */
-  resolve(
-    clusterId: number,
-    options: { actor: string; resolution?: string; notifyReporters: boolean },
-  ): void;
-}
 
 export interface ClusterRoutesDeps {
   store: Store;

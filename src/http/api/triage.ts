@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { Notify } from '../../engine/cluster-notify.ts';
+import type { ClusterActions } from '../../engine/clusters/index.ts';
 import type { Store } from '../../store/index.ts';
-import { type ClusterActions, clusterRoutes } from './clusters.ts';
+import { clusterRoutes } from './clusters.ts';
 import { digestRoutes } from './digest.ts';
 import { overviewRoutes } from './overview.ts';
 import { ticketRoutes } from './tickets.ts';

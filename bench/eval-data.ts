@@ -4,7 +4,7 @@
  * (`{ "train": [[text, intent], ...], "val": ..., "oos_train": ... }`; in-scope splits only).
  */
 import { readFileSync } from 'node:fs';
-import { mulberry32 } from './random.ts';
+import { mulberry32 } from '../src/random.ts';
 
 /** One labelled message; the label is used only for scoring. */
 export interface LabelledMessage {

@@ -5,8 +5,8 @@
  * them. One transaction and prepared statements, so 1M tickets take seconds, not minutes.
  */
 
+import { mulberry32 } from '../src/random.ts';
 import type { Db } from '../src/store/index.ts';
-import { mulberry32 } from './random.ts';
 
 export interface TriageDataOptions {
   tickets: number;

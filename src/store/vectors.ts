@@ -1,5 +1,6 @@
 import { blobVector } from './clusters.ts';
 import type { Db } from './db.ts';
+import { SKETCH_BITS, sketch } from './sketch.ts';
 
 /**
  * The metric each vec0 table is built with. Centroids are stored at unit length, where
@@ -36,10 +37,42 @@ export function prepareVectorTables(db: Db, embedder: string, dimensions: number
         metric,
       );
     }
+    prepareSketchTable(db, changed);
     if (changed) db.exec('DELETE FROM knowledge_files');
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('embedder', ?)").run(key);
   })();
   return changed;
+}
+
+/**
+ * The sketch index of open centroids (see `ClusterStore.nearest`). Emptied with the centroid
+ * index when the embedder changes; filled from the open clusters when it is new (a database
+ * from before it existed).
+ */
+function prepareSketchTable(db: Db, embedderChanged: boolean): void {
+  if (embedderChanged) {
+    db.exec('DROP TABLE IF EXISTS cluster_sketch');
+    db.exec('UPDATE clusters SET sketch = NULL WHERE sketch IS NOT NULL');
+  }
+  const fill = !embedderChanged && !exists(db, 'cluster_sketch');
+  db.exec(
+    `CREATE VIRTUAL TABLE IF NOT EXISTS cluster_sketch USING vec0(embedding bit[${SKETCH_BITS}])`,
+  );
+  if (!fill) return;
+  const save = db.prepare('UPDATE clusters SET sketch = ? WHERE id = ?');
+  const insert = db.prepare('INSERT INTO cluster_sketch (rowid, embedding) VALUES (?, vec_bit(?))');
+  // The open clusters the centroid index holds (after an embedder change, older ones are not).
+  const rows = db
+    .prepare<[], { id: number; centroid: Buffer }>(
+      `SELECT id, centroid FROM clusters c WHERE status = 'open'
+         AND EXISTS (SELECT 1 FROM cluster_vec v WHERE v.rowid = c.id)`,
+    )
+    .all();
+  for (const { id, centroid } of rows) {
+    const signs = sketch(blobVector(centroid));
+    save.run(signs, id);
+    insert.run(BigInt(id), signs);
+  }
 }
 
 function exists(db: Db, table: string): boolean {

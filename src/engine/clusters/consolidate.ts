@@ -19,6 +19,8 @@ export interface ConsolidationReport {
   /** Small clusters that went quiet and were looked at. */
   considered: number;
   rehomed: number;
+  /** Centroid indexes rebuilt because they had become more holes than rows. */
+  compacted: string[];
 }
 
 const CURSOR = 'clusters.consolidated_through';
@@ -35,6 +37,9 @@ const CURSOR = 'clusters.consolidated_through';
  *    `rehome.minSimilarity`; otherwise it stays, as the one report of a distinct problem.
  *    Each small cluster is considered once, when it goes quiet; each fold is a merge
  *    logged by `system` with the reason `rehome`.
+ *
+ * Last, a centroid index that has become more holes than rows is rebuilt
+ * (`ClusterStore.compactIndexes`).
  *
  * A generator that yields after each cluster it handles, so that a runner can commit and
  * let other work in between (see {@link consolidateIfDue}); each step reads the cluster
@@ -103,6 +108,7 @@ export function* consolidationSteps(
     }
     yield;
   }
+  const compacted = store.clusters.compactIndexes();
   store.clusters.setMeta(CURSOR, String(throughTicket));
   return {
     linked: fresh.length,
@@ -111,6 +117,7 @@ export function* consolidationSteps(
     voted,
     considered: quiet.length,
     rehomed,
+    compacted,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * mulberry32: a small seeded generator of floats in [0, 1). The same seed gives the same
- * sequence on every run and machine, which is what seeded shuffles and benchmark data
- * need; it is not for anything secret.
+ * sequence on every run and machine, which is what the sketch directions, seeded shuffles
+ * and benchmark data need; it is not for anything secret.
  */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

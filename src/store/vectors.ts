@@ -82,22 +82,9 @@ function exists(db: Db, table: string): boolean {
   );
 }
 
-/** Indexes every open cluster's centroid again, at unit length. */
+/** Indexes every open cluster's centroid again, at unit length (as compaction refills it). */
 function reindexOpenClusters(db: Db): void {
-  const insert = db.prepare('INSERT INTO cluster_vec (rowid, embedding) VALUES (?, ?)');
-  const rows = db
-    .prepare<[], { id: number; centroid: Buffer }>(
-      "SELECT id, centroid FROM clusters WHERE status = 'open'",
-    )
-    .all();
-  for (const { id, centroid } of rows) {
-    const v = blobVector(centroid);
-    let norm = 0;
-    for (const x of v) norm += x * x;
-    norm = Math.sqrt(norm) || 1;
-    insert.run(
-      BigInt(id),
-      v.map((x) => x / norm),
-    );
-  }
+  db.exec(
+    "INSERT INTO cluster_vec (rowid, embedding) SELECT id, vec_normalize(centroid) FROM clusters WHERE status = 'open'",
+  );
 }

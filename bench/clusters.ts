@@ -23,8 +23,8 @@ import {
   type ConsolidationReport,
   consolidateIfDue,
   DEFAULT_CLUSTER_SETTINGS,
-} from '../src/engine/clusters/index.ts';
-import { createTicket, type PreparedTicket } from '../src/engine/tickets.ts';
+} from '../src/engine/triage/clusters/index.ts';
+import { createTicket, type PreparedTicket } from '../src/engine/triage/tickets.ts';
 import { mulberry32 } from '../src/random.ts';
 import { createStore, type Store } from '../src/store/index.ts';
 import { sketch } from '../src/store/sketch.ts';

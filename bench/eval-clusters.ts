@@ -14,12 +14,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.ts';
 import { createOfflineEmbedder } from '../src/ai/offline-embedder.ts';
-import { consolidateIfDue, DEFAULT_CLUSTER_SETTINGS } from '../src/engine/clusters/index.ts';
-import { ingestKnowledge } from '../src/engine/knowledge.ts';
-import { createNormalizer } from '../src/engine/normalizer.ts';
-import { createTicket, prepareTicket, type Triage } from '../src/engine/tickets.ts';
-import type { Classification } from '../src/engine/types.ts';
+import { ingestKnowledge } from '../src/engine/knowledge/ingest.ts';
+import { createNormalizer, createTriage } from '../src/engine/triage/index.ts';
+import { createLogger } from '../src/log.ts';
 import { createStore } from '../src/store/index.ts';
+import type { Classification } from '../src/types/index.ts';
 import { type Dataset, readDataset, shuffled } from './eval-data.ts';
 import { ari, hungarianAccuracy, nmi } from './metrics/index.ts';
 
@@ -76,21 +75,27 @@ export async function evaluateClustering(
     store.prepareVectors(embedder.name, embedder.dimensions);
     await ingestKnowledge(config.knowledgeDir, store, embedder);
     const normalizer = createNormalizer({ store, embedder, knowledgeDir: config.knowledgeDir });
-    const triage: Triage = { normalizer, embedder, clusters: DEFAULT_CLUSTER_SETTINGS };
+    const triage = createTriage({
+      store,
+      normalizer,
+      embedder,
+      notify: async () => false,
+      logger: createLogger('silent'),
+    });
 
     const ticketIds: number[] = [];
     const started = performance.now();
     for (const [i, m] of messages.entries()) {
       // Every message from a different customer, as tickets from a community would be.
-      const msg = {
+      const { ticket, maintenance } = await triage.raise({
         conversationId: `web:eval-${i}`,
-        platform: 'web' as const,
+        platform: 'web',
         author: { id: `eval-${i}`, name: 'Eval' },
         text: m.text,
-      };
-      const prepared = await prepareTicket(triage, msg, { ...CLASSIFICATION, summary: m.text });
-      const { ticket } = store.transaction(() => createTicket(store, prepared, triage.clusters));
-      await consolidateIfDue(store, triage.clusters, ticket.id);
+        classification: { ...CLASSIFICATION, summary: m.text },
+      });
+      // Consolidation, when due, runs before the next ticket, as between live tickets.
+      await maintenance;
       ticketIds.push(ticket.id);
     }
     const seconds = (performance.now() - started) / 1000;

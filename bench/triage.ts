@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Router } from 'express';
 import { pino } from 'pino';
-import { buildDigest } from '../src/engine/digest.ts';
+import { buildDigest } from '../src/engine/triage/digest/build.ts';
 import { overviewRoutes } from '../src/http/api/overview.ts';
 import { createApp } from '../src/http/app.ts';
 import { bearerAuth } from '../src/http/errors.ts';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { StoredMessage } from '../src/store/index.ts';
+import type { StoredMessage } from '../src/types/index.ts';
 import { startTestSwitchboard, tempDataDir } from '../test/helpers/switchboard.ts';
 import { percentile, since, summarize } from './stats.ts';
 

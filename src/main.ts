@@ -5,7 +5,7 @@ import express, { Router } from 'express';
 import { createDiscordAdapter } from '../bots/discord/index.ts';
 import { createSlackAdapter } from '../bots/slack/index.ts';
 import { createTelegramAdapter } from '../bots/telegram/index.ts';
-import { createWebAdapter, createWebDesk, webRoutes } from '../bots/web/index.ts';
+import { createWebAdapter } from '../bots/web/index.ts';
 import { resolveAdminToken } from '../config/admin-token.ts';
 import { type Config, ConfigError, loadConfig } from '../config/index.ts';
 import { createModelAreaChooser } from './ai/choose-area.ts';
@@ -15,18 +15,12 @@ import { createOpenAIClient } from './ai/openai-client.ts';
 import { createOpenAIEmbedder } from './ai/openai-embedder.ts';
 import type { Embedder } from './ai/types.ts';
 import { withOfflineFallback } from './ai/with-fallback.ts';
-import { notifyReporters } from './engine/cluster-notify.ts';
-import {
-  createClusterActions,
-  DEFAULT_CLUSTER_SETTINGS,
-  refreshImpacts,
-} from './engine/clusters/index.ts';
-import { createDigestScheduler } from './engine/digest-scheduler.ts';
-import { Engine } from './engine/engine.ts';
-import { createRetriever, ingestKnowledge } from './engine/knowledge.ts';
-import { createNormalizer } from './engine/normalizer.ts';
+import { createChannels } from './engine/channels.ts';
+import { Engine } from './engine/conversation/engine.ts';
+import { ingestKnowledge } from './engine/knowledge/ingest.ts';
+import { createRetriever } from './engine/knowledge/retriever.ts';
 import { createOfflineAssistant } from './engine/offline/assistant.ts';
-import type { Assistant } from './engine/types.ts';
+import { createNormalizer, createTriage, type Triage } from './engine/triage/index.ts';
 import { createWebhookDispatcher } from './engine/webhooks/dispatcher.ts';
 import { triageRoutes } from './http/api/triage.ts';
 import { webhookRoutes } from './http/api/webhooks.ts';
@@ -35,12 +29,14 @@ import { bearerAuth } from './http/errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics, registerNormalizerMetrics } from './metrics.ts';
 import { createStore, type Store } from './store/index.ts';
+import type { Assistant } from './types/index.ts';
 
 /** A running Switchboard: what tests and the CLI hold on to. */
 export interface Switchboard {
   config: Readonly<Config>;
   store: Store;
   engine: Engine;
+  triage: Triage;
   adminToken: string;
   /** e.g. http://127.0.0.1:3000 */
   url: string;
@@ -74,26 +70,23 @@ export async function startSwitchboard(
     logger.info({ file: admin.file }, `generated an admin token (shown once): ${admin.token}`);
   }
 
-  const client = config.ai.apiKey
-    ? createOpenAIClient({
-        apiKey: config.ai.apiKey,
-        baseURL: config.ai.baseURL,
-        timeoutMs: config.ai.timeoutMs,
-      })
+  const ai = config.ai;
+  const client = ai.apiKey
+    ? createOpenAIClient({ apiKey: ai.apiKey, baseURL: ai.baseURL, timeoutMs: ai.timeoutMs })
     : undefined;
   const embedder =
     options.embedder ??
-    (client && config.ai.embeddingModel
-      ? createOpenAIEmbedder({ client, model: config.ai.embeddingModel, logger })
+    (client && ai.embeddingModel
+      ? createOpenAIEmbedder({ client, model: ai.embeddingModel, logger })
       : createOfflineEmbedder());
   const offline = createOfflineAssistant(embedder);
   const assistant: Assistant = client
     ? withOfflineFallback(
         createModelAssistant({
           client,
-          model: config.ai.model,
-          ...(config.ai.fallbackModel ? { fallbackModel: config.ai.fallbackModel } : {}),
-          timeoutMs: config.ai.timeoutMs,
+          model: ai.model,
+          ...(ai.fallbackModel ? { fallbackModel: ai.fallbackModel } : {}),
+          timeoutMs: ai.timeoutMs,
           logger,
         }),
         offline,
@@ -113,10 +106,8 @@ export async function startSwitchboard(
           metrics,
         })
       : undefined;
-  dispatcher?.start();
+  const kick = () => dispatcher?.kick();
 
-  const clusterActions = createClusterActions(store);
-  const notify = (conversationId: string, text: string) => engine.notify(conversationId, text);
   // Slack: customers in Slack, and the agent desk in SLACK_AGENT_CHANNEL (else the web desk).
   const slack =
     config.slack.mode === 'off' || !config.slack.botToken
@@ -131,67 +122,45 @@ export async function startSwitchboard(
           slaMinutes: config.handoffSlaMinutes,
           autoAssign: config.slack.autoAssign,
           logger,
-          store,
           deskActions: () => engine.desk,
-          // "Mark fixed" on the digest: resolve the cluster (one transaction with its
-          // cluster.resolved event), then tell every reporter on their own platform.
-          markFixed: async (clusterId, agent) => {
-            store.transaction(() =>
-              clusterActions.resolve(clusterId, { actor: agent.name, notifyReporters: true }),
-            );
-            dispatcher?.kick();
-            return notifyReporters(store, notify, clusterId);
-          },
+          markFixed: (clusterId, agent) =>
+            triage.resolve(clusterId, { actor: agent.name, notifyReporters: true }),
         });
-  // Product areas and canonical phrases for tickets; unclear matches go to the model, if any.
+  const web = createWebAdapter({ adminToken: admin.token, deskActions: () => engine.desk });
+
   const normalizer = createNormalizer({
     store,
     embedder,
     knowledgeDir: config.knowledgeDir,
     chooser: client
-      ? createModelAreaChooser({
-          client,
-          model: config.ai.model,
-          timeoutMs: config.ai.timeoutMs,
-          logger,
-        })
+      ? createModelAreaChooser({ client, model: ai.model, timeoutMs: ai.timeoutMs, logger })
       : undefined,
     logger,
   });
   registerNormalizerMetrics(metrics.registry, () => normalizer.stats());
+  const triage = createTriage({
+    store,
+    normalizer,
+    embedder,
+    notify: (conversationId, text) => engine.notify(conversationId, text),
+    onCommit: kick,
+    schedule: config.digest,
+    ...(slack?.desk.postDigest ? { postDigest: slack.desk.postDigest } : {}),
+    logger,
+  });
   const engine = new Engine({
     store,
     assistant,
     retriever: createRetriever(store, embedder),
-    desk: slack && config.slack.agentChannel ? slack.desk : createWebDesk(),
+    desk: slack && config.slack.agentChannel ? slack.desk : web.desk,
+    triage,
     logger,
     sessionTtlMs: config.sessionTtlHours * 3_600_000,
     handoffSlaMs: config.handoffSlaMinutes * 60_000,
-    onCommit: () => dispatcher?.kick(),
-    triage: { normalizer, embedder, clusters: DEFAULT_CLUSTER_SETTINGS },
+    onCommit: kick,
   });
-  // What /health shows per channel: configured off, starting, on, or failed to connect.
-  const channelStatus: Record<string, string> = Object.fromEntries(
-    Object.entries(config.channels).map(([name, s]) => [
-      name,
-      s.enabled ? 'starting' : `off (${s.reason})`,
-    ]),
-  );
-  // Each adapter logs who it connected as; this is what /health reports.
-  const connected = (platform: string) => {
-    channelStatus[platform] = 'on';
-  };
-  const web = createWebAdapter();
-  engine.register(web);
-  await web.start({ handle: (m) => engine.handle(m) });
-  connected('web');
-  if (slack) {
-    engine.register(slack);
-    // A Slack that rejects its tokens stops startup with the fix: the agent desk depends on it.
-    await slack.start({ handle: (m) => engine.handle(m) });
-    connected('slack');
-  }
-  // Discord and Telegram community bots: registered now, started in `ready` once docs are indexed.
+
+  // Discord and Telegram community bots: registered now, started once docs are indexed.
   const discord = config.discord.botToken
     ? createDiscordAdapter({
         botToken: config.discord.botToken,
@@ -213,47 +182,32 @@ export async function startSwitchboard(
           logger,
         });
   const community = [discord, telegram].filter((adapter) => adapter !== undefined);
-  for (const adapter of community) engine.register(adapter);
+
+  const channels = createChannels({ configured: config.channels, engine, logger });
+  await channels.startRequired(web);
+  // A Slack that rejects its tokens stops startup with the fix: the agent desk depends on it.
+  if (slack) await channels.startRequired(slack);
+  for (const adapter of community) channels.add(adapter);
+
+  dispatcher?.start();
+  engine.start();
+  triage.start();
 
   let isReady = false;
-  const api = Router();
-  api.use(bearerAuth(admin.token));
-  api.use(
-    webhookRoutes({
-      webhooks: store.webhooks,
-      dispatcher: dispatcher ?? { kick() {}, replayEvent: () => undefined },
-    }),
-  );
-  // Triage surface: clusters, tickets, overview and digest under /api, and the digest schedule.
-  api.use(
-    triageRoutes({
-      store,
-      clusterActions,
-      notify,
-      digest: config.digest,
-      onCommit: () => dispatcher?.kick(),
-    }),
-  );
-  const digestSchedule = createDigestScheduler({
-    store,
-    ...config.digest,
-    logger,
-    onDigest: (digest) => {
-      dispatcher?.kick();
-      slack?.desk.postDigest?.(digest).catch((e: unknown) => {
-        logger.warn({ err: e }, 'digest post to Slack failed');
-      });
-    },
-  });
-  digestSchedule.start();
+  const api = Router()
+    .use(bearerAuth(admin.token))
+    .use(
+      webhookRoutes({
+        webhooks: store.webhooks,
+        dispatcher: dispatcher ?? { kick() {}, replayEvent: () => undefined },
+      }),
+    )
+    .use(triageRoutes({ store, triage, digest: config.digest }));
   const app = createApp({
     logger,
     isReady: () => isReady,
-    channels: () => channelStatus,
-    routes: [
-      webRoutes({ engine, store, adminToken: admin.token }),
-      ...(telegram?.router ? [telegram.router] : []),
-    ],
+    channels: () => channels.status(),
+    routes: [web.router, ...(telegram?.router ? [telegram.router] : [])],
     api,
     metrics: metrics.registry,
   });
@@ -262,25 +216,22 @@ export async function startSwitchboard(
   const server = await listen(root, config.port, config.host);
   const address = server.address();
   const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
-  logStartup(logger, config, url, assistant, embedder);
+  logger.info(`Switchboard listening on ${url} (chat: ${url}/, desk: ${url}/desk)`);
+  channels.logConfigured();
+  logger.info(
+    { assistant: assistant.name, embedder: embedder.name },
+    `AI: ${assistant.name === 'offline' ? 'offline assistant (no OPENAI_API_KEY)' : assistant.name}; embeddings: ${embedder.name}`,
+  );
+  logger.info(
+    { dataDir: config.dataDir, knowledgeDir: config.knowledgeDir },
+    `data: ${config.databaseFile}`,
+  );
 
   const ready = (async () => {
     await embedder.init();
     store.prepareVectors(embedder.name, embedder.dimensions);
     await ingestKnowledge(config.knowledgeDir, store, embedder, logger);
-    // A channel that cannot connect is logged and left off; the others run.
-    await Promise.all(
-      community.map((adapter) =>
-        adapter.start({ handle: (m) => engine.handle(m) }).then(
-          () => connected(adapter.platform),
-          (error: unknown) => {
-            const reason = error instanceof Error ? error.message : String(error);
-            channelStatus[adapter.platform] = `failed (${reason})`;
-            logger.error({ err: error }, `channel ${adapter.platform}: could not start: ${reason}`);
-          },
-        ),
-      ),
-    );
+    await channels.startOptional(community);
     const recovered = engine.recoverPending();
     if (recovered) logger.info({ recovered }, 'answering messages left unanswered by the last run');
     isReady = true;
@@ -288,42 +239,26 @@ export async function startSwitchboard(
   })();
   ready.catch((error: unknown) => logger.error({ err: error }, 'startup failed'));
 
-  const timers = [
-    setInterval(
-      () =>
-        void engine
-          .announceDueHandoffs()
-          .catch((e: unknown) => logger.warn({ err: e }, 'handoff sweep failed')),
-      30_000,
-    ),
-    setInterval(() => {
-      store.conversations.expire();
-      store.conversations.pruneInbound(7 * 86_400_000);
-      // Impact decays with time; re-score so quiet clusters sink in the ranking.
-      refreshImpacts(store, Date.now());
-    }, 3_600_000),
-  ];
-  for (const t of timers) t.unref();
-
   return {
     config,
     store,
     engine,
+    triage,
     adminToken: admin.token,
     url,
     ready,
     async stop() {
-      for (const t of timers) clearInterval(t);
-      digestSchedule.stop();
+      engine.stop();
+      triage.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await web.stop();
-      await slack?.stop();
       await ready.catch(() => undefined);
       await engine.idle();
-      await Promise.all(community.map((adapter) => adapter.stop()));
+      await channels.stop();
+      // A gateway channel may have taken a last message while the others stopped.
+      await engine.idle();
       await dispatcher?.stop();
       await store.close();
     },
@@ -335,30 +270,6 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
     const server = app.listen(port, host, () => resolve(server));
     server.once('error', reject);
   });
-}
-
-function logStartup(
-  logger: Logger,
-  config: Readonly<Config>,
-  url: string,
-  assistant: Assistant,
-  embedder: Embedder,
-): void {
-  logger.info(`Switchboard listening on ${url} (chat: ${url}/, desk: ${url}/desk)`);
-  for (const [name, state] of Object.entries(config.channels)) {
-    logger.info(
-      { channel: name, enabled: state.enabled },
-      `channel ${name}: ${state.enabled ? 'on' : 'off'} (${state.reason})`,
-    );
-  }
-  logger.info(
-    { assistant: assistant.name, embedder: embedder.name },
-    `AI: ${assistant.name === 'offline' ? 'offline assistant (no OPENAI_API_KEY)' : assistant.name}; embeddings: ${embedder.name}`,
-  );
-  logger.info(
-    { dataDir: config.dataDir, knowledgeDir: config.knowledgeDir },
-    `data: ${config.databaseFile}`,
-  );
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { DiscordAPIError, DiscordjsError, HTTPError, RateLimitError } from 'discord.js';
-import type { ChannelErrorCode } from '../../src/engine/types.ts';
+import type { ChannelErrorCode } from '../../src/types/index.ts';
 
 /**
  * What went wrong talking to Discord (`forbidden` covers missing permissions, closed DMs and

@@ -1,5 +1,5 @@
-import { splitMarkdown } from '../../src/engine/split-markdown.ts';
-import type { OutboundMessage } from '../../src/engine/types.ts';
+import type { OutboundMessage } from '../../src/types/index.ts';
+import { splitMarkdown } from '../split-markdown.ts';
 
 /** Discord's limit on a message's `content`, in characters. */
 export const DISCORD_MESSAGE_LIMIT = 2000;

@@ -1,5 +1,5 @@
 import { ChannelType, type Message } from 'discord.js';
-import type { InboundMessage } from '../../src/engine/types.ts';
+import type { InboundMessage } from '../../src/types/index.ts';
 import type { DiscordTarget } from './ids.ts';
 
 /** What to do with one `messageCreate`. */

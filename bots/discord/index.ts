@@ -7,8 +7,8 @@ import {
   Partials,
   PermissionsBitField,
 } from 'discord.js';
-import type { AdapterHooks, ChannelAdapter } from '../../src/engine/types.ts';
 import type { Logger } from '../../src/log.ts';
+import type { AdapterHooks, ChannelAdapter } from '../../src/types/index.ts';
 import { toDiscordError } from './errors.ts';
 import { discordConversationId } from './ids.ts';
 import { customerText, routeMessage, toInbound } from './inbound.ts';

@@ -5,7 +5,7 @@ import {
   Routes,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
-import type { OutboundMessage } from '../../src/engine/types.ts';
+import type { OutboundMessage } from '../../src/types/index.ts';
 import { DiscordError, toDiscordError } from './errors.ts';
 import { formatForDiscord } from './format.ts';
 import { type DiscordTarget, discordConversationId } from './ids.ts';

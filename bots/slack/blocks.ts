@@ -1,6 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Digest, DigestEntry } from '../../src/engine/digest-types.ts';
-import type { Handoff, StoredMessage } from '../../src/store/index.ts';
+import type { Digest, DigestEntry, Handoff, StoredMessage } from '../../src/types/index.ts';
 import { escapeMrkdwn, truncate } from './format.ts';
 import { ACTIONS, clusterValue, handoffValue } from './ids.ts';
 

@@ -1,9 +1,7 @@
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, types } from '@slack/bolt';
-import type { DeskActions } from '../../src/engine/desk.ts';
 import type { Logger } from '../../src/log.ts';
-import type { Handoff } from '../../src/store/index.ts';
+import type { DeskActions, Handoff } from '../../src/types/index.ts';
 import { agentLabel, customerLabel, markFixedInBlocks } from './blocks.ts';
-import type { SlackDeskStore } from './desk.ts';
 import type { SlackDirectory } from './directory.ts';
 import { slackCall } from './errors.ts';
 import { fromMrkdwn } from './format.ts';
@@ -24,7 +22,6 @@ export interface DeskActionDeps {
   app: App;
   logger: Logger;
   directory: SlackDirectory;
-  store: SlackDeskStore;
   actions: () => DeskActions;
   agentChannel: string | undefined;
   digestChannel: string | undefined;
@@ -42,13 +39,13 @@ const REFUSED: Record<string, string> = {
 
 /** The handoff whose post starts this thread, newest first (active before resolved). */
 export function handoffForThread(
-  store: SlackDeskStore,
+  actions: DeskActions,
   channel: string,
   threadTs: string,
 ): Handoff | undefined {
   const statuses = ['claimed', 'open', 'resolved'] as const;
   for (const status of statuses) {
-    const found = store.handoffs.list({ status, limit: 200 }).find((h) => {
+    const found = actions.handoffs({ status, limit: 200 }).find((h) => {
       const ref = handoffPostRef.decode(h.deskRef);
       return ref?.channel === channel && ref.ts === threadTs;
     });
@@ -63,7 +60,7 @@ export function handoffForThread(
  * as ephemeral messages. Only members of the agent channel can claim or resolve.
  */
 export function registerDeskActions(deps: DeskActionDeps) {
-  const { app, logger, directory, store } = deps;
+  const { app, logger, directory } = deps;
 
   /** Tells the clicking person something only they see: via `respond()`, else ephemerally. */
   const tell = async ({ body, respond }: Clicked, text: string) => {
@@ -110,7 +107,7 @@ export function registerDeskActions(deps: DeskActionDeps) {
         `<@${agent.id}> claimed this handoff. Replies in this thread reach ${customerLabel(h)}; lines starting with \`//\` stay internal.`,
       );
     } else if (result.reason === 'already_claimed') {
-      const holder = store.handoffs.get(id);
+      const holder = deps.actions().handoff(id);
       await tell(args, `Already claimed by ${holder ? agentLabel(holder) : result.by}.`);
     } else {
       await tell(args, REFUSED[result.reason] ?? 'That did not work.');
@@ -173,7 +170,7 @@ export function registerDeskActions(deps: DeskActionDeps) {
 
   /** An agent wrote in a thread of the agent channel: relay it if the thread is a handoff's. */
   return async function onAgentReply(reply: Extract<RoutedEvent, { kind: 'agent' }>) {
-    const h = handoffForThread(store, reply.channel, reply.threadTs);
+    const h = handoffForThread(deps.actions(), reply.channel, reply.threadTs);
     if (!h) return;
     const agent = await directory.person(reply.userId);
     const text = fromMrkdwn(reply.text, (id) => directory.cachedName(id)).trim();

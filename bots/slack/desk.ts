@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
-import type { Agent, Desk, DeskActions } from '../../src/engine/desk.ts';
 import type { Logger } from '../../src/log.ts';
-import type { Handoff, Store, StoredMessage } from '../../src/store/index.ts';
+import type { Agent, Desk, DeskActions, Handoff, StoredMessage } from '../../src/types/index.ts';
 import { digestPosts, handoffPost, reminderPost, type SlackMessage } from './blocks.ts';
 import type { SlackDirectory } from './directory.ts';
 import { slackCall } from './errors.ts';
@@ -14,14 +13,10 @@ type Client = App['client'];
 /** The desk as Slack implements it: `postDigest` is set when a digest channel is configured. */
 export type SlackDesk = Desk;
 
-/** What the Slack desk reads from the store. */
-export type SlackDeskStore = Pick<Store, 'handoffs' | 'conversations'>;
-
 export interface SlackDeskDeps {
   client: Client;
   logger: Logger;
   directory: SlackDirectory;
-  store: SlackDeskStore;
   /** The engine's desk actions (bound late: the engine is built with this desk). */
   actions: () => DeskActions;
   /** The bot's own user id, known once the app is initialized. */
@@ -36,8 +31,8 @@ export interface SlackDeskDeps {
 }
 
 /** Messages of the conversation up to the newest one the post showed. */
-function shownMessages(store: SlackDeskStore, h: Handoff, shown: number | undefined) {
-  const all = store.conversations.messages(h.conversationId);
+function shownMessages(actions: DeskActions, h: Handoff, shown: number | undefined) {
+  const all = actions.transcript(h);
   return shown === undefined ? all : all.filter((m) => m.id <= shown);
 }
 
@@ -47,7 +42,7 @@ function shownMessages(store: SlackDeskStore, h: Handoff, shown: number | undefi
  * broadcast to the channel. The digest goes to `SLACK_DIGEST_CHANNEL`.
  */
 export function createSlackDesk(deps: SlackDeskDeps): SlackDesk {
-  const { client, logger, store } = deps;
+  const { client, logger } = deps;
 
   const agentChannel = (): string => {
     if (!deps.agentChannel) throw new Error('SLACK_AGENT_CHANNEL is not set');
@@ -71,7 +66,7 @@ export function createSlackDesk(deps: SlackDeskDeps): SlackDesk {
 
   /** The human member of the agent channel with the fewest claimed handoffs. */
   const leastLoaded = async (): Promise<Agent | undefined> => {
-    const load = store.handoffs.loadByAgent();
+    const load = deps.actions().loadByAgent();
     const members = (await deps.directory.members(agentChannel())).filter(
       (id) => id !== deps.botUserId(),
     );
@@ -116,7 +111,7 @@ export function createSlackDesk(deps: SlackDeskDeps): SlackDesk {
     async update(h) {
       const ref = handoffPostRef.decode(h.deskRef);
       if (!ref) return;
-      await edit(ref.channel, ref.ts, handoffPost(h, shownMessages(store, h, ref.shown)));
+      await edit(ref.channel, ref.ts, handoffPost(h, shownMessages(deps.actions(), h, ref.shown)));
       for (const ts of ref.reminders) {
         await edit(ref.channel, ts, reminderPost(h, { slaMinutes: deps.slaMinutes }));
       }

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../../src/engine/types.ts';
+import type { InboundMessage } from '../../src/types/index.ts';
 import { fromMrkdwn } from './format.ts';
 import { slackConversationId, slackMessageId } from './ids.ts';
 

@@ -1,9 +1,8 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import type { Router } from 'express';
-import type { DeskActions } from '../../src/engine/desk.ts';
-import type { AdapterHooks, ChannelAdapter } from '../../src/engine/types.ts';
 import type { Logger } from '../../src/log.ts';
-import { createSlackDesk, type SlackDesk, type SlackDeskStore } from './desk.ts';
+import type { AdapterHooks, ChannelAdapter, DeskActions } from '../../src/types/index.ts';
+import { createSlackDesk, type SlackDesk } from './desk.ts';
 import { type MarkFixed, registerDeskActions } from './desk-actions.ts';
 import { SlackDirectory } from './directory.ts';
 import { SlackApiError, slackCall } from './errors.ts';
@@ -46,7 +45,6 @@ export interface SlackAdapterConfig {
   /** Assign a handoff re-announced after the SLA to the least-loaded agent. */
   autoAssign?: boolean;
   logger: Logger;
-  store: SlackDeskStore;
   /** The engine's desk actions, read when an agent acts (the engine is built after the desk). */
   deskActions: () => DeskActions;
   /** Resolves a cluster and tells its reporters; without it the digest has no Mark fixed buttons. */
@@ -125,7 +123,6 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     client: app.client,
     logger,
     directory,
-    store: config.store,
     actions: config.deskActions,
     botUserId: () => botUserId,
     agentChannel: config.agentChannel,
@@ -138,7 +135,6 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     app,
     logger,
     directory,
-    store: config.store,
     actions: config.deskActions,
     agentChannel: config.agentChannel,
     digestChannel: config.digestChannel,
@@ -150,7 +146,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       return botUserId;
     },
     agentChannel: config.agentChannel,
-    isKnownConversation: (id) => config.store.conversations.get(id) !== undefined,
+    isKnownConversation: (id) => hooks?.conversation(id) !== undefined,
   };
 
   /** The error boundary of one inbound event: logged, never thrown back to Bolt. */

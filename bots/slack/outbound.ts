@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import type { OutboundMessage } from '../../src/engine/types.ts';
 import type { Logger } from '../../src/log.ts';
+import type { OutboundMessage } from '../../src/types/index.ts';
 import { slackCall } from './errors.ts';
 import { escapeMrkdwn, splitMessage, toMrkdwn } from './format.ts';
 import { slackConversationId } from './ids.ts';

@@ -1,5 +1,5 @@
 import { GrammyError, HttpError } from 'grammy';
-import type { ChannelErrorCode } from '../../src/engine/types.ts';
+import type { ChannelErrorCode } from '../../src/types/index.ts';
 
 /** What went wrong talking to Telegram: the shared codes, and Telegram's own `conflict`. */
 export type TelegramErrorCode =

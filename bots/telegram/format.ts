@@ -1,5 +1,5 @@
-import { splitMarkdown } from '../../src/engine/split-markdown.ts';
-import type { OutboundMessage } from '../../src/engine/types.ts';
+import type { OutboundMessage } from '../../src/types/index.ts';
+import { splitMarkdown } from '../split-markdown.ts';
 import { escapeHtml, markdownToTelegramHtml } from './markdown-html.ts';
 
 /** Telegram's limit on a message's text after entity parsing, in characters. */

@@ -1,5 +1,5 @@
 import type { Message, MessageEntity, UserFromGetMe } from 'grammy/types';
-import type { InboundMessage } from '../../src/engine/types.ts';
+import type { InboundMessage } from '../../src/types/index.ts';
 import { type TelegramTarget, telegramConversationId, telegramMessageId } from './ids.ts';
 
 /** What to do with one incoming Telegram message. */

@@ -1,8 +1,8 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Router } from 'express';
 import { Bot, webhookCallback } from 'grammy';
-import type { AdapterHooks, ChannelAdapter } from '../../src/engine/types.ts';
 import type { Logger } from '../../src/log.ts';
+import type { AdapterHooks, ChannelAdapter } from '../../src/types/index.ts';
 import { TelegramError, toTelegramError } from './errors.ts';
 import { routeMessage } from './inbound.ts';
 import { sendTelegramTyping, sendToTelegram } from './outbound.ts';

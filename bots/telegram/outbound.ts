@@ -1,5 +1,5 @@
 import { type Api, GrammyError } from 'grammy';
-import type { OutboundMessage } from '../../src/engine/types.ts';
+import type { OutboundMessage } from '../../src/types/index.ts';
 import { TelegramError, toTelegramError } from './errors.ts';
 import { formatForTelegram, plainFromHtml } from './format.ts';
 import { type TelegramTarget, telegramConversationId } from './ids.ts';

@@ -1,9 +1,15 @@
-import type { Desk } from '../../src/engine/desk.ts';
+import { Router } from 'express';
+import { z } from 'zod';
+import { bearerAuth, HttpError, parseOr400 } from '../../src/http/errors.ts';
+import { type Agent, type Desk, type DeskActions, isInternalNote } from '../../src/types/index.ts';
+import { deskHandoff, webMessage } from './format.ts';
+import { MAX_MESSAGE_CHARS } from './inbound.ts';
+import { openStream, sendEvent } from './sse.ts';
 
 /**
  * The web desk at /desk, used while Slack is not configured. Its page lists handoffs and
- * follows them over SSE from the engine's events, so posting, updating and relaying need
- * no work here beyond naming where the handoff went.
+ * follows them over SSE from the engine's desk events, so posting, updating and relaying
+ * need no work here beyond naming where the handoff went.
  */
 export function createWebDesk(): Desk {
   return {
@@ -14,4 +20,92 @@ export function createWebDesk(): Desk {
     async update() {},
     async relay() {},
   };
+}
+
+const agentSchema = z.object({
+  agent: z.object({
+    id: z.string().trim().min(1).max(80).optional(),
+    name: z.string().trim().min(1).max(80),
+  }),
+});
+const replySchema = agentSchema.extend({ text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) });
+const idSchema = z.coerce.number().int().positive();
+const statusSchema = z.enum(['open', 'claimed', 'resolved']).optional();
+
+const agentOf = (body: z.infer<typeof agentSchema>): Agent => ({
+  id: body.agent.id ?? body.agent.name,
+  name: body.agent.name,
+});
+
+/** A refused desk action as the page shows it: 404 for a missing handoff, 409 otherwise. */
+function refused(reason: string, message: string): HttpError {
+  return new HttpError(reason === 'not_found' ? 404 : 409, reason, message);
+}
+
+/**
+ * The web desk's API, `/desk/api/*` behind bearer ADMIN_TOKEN: handoffs (list, one with its
+ * messages), claim, reply, resolve, and a stream of every handoff change and message.
+ */
+export function deskRoutes(actions: () => DeskActions, adminToken: string): Router {
+  const desk = Router();
+  desk.use(bearerAuth(adminToken));
+  desk.get('/handoffs', (req, res) => {
+    const status = parseOr400(statusSchema, req.query.status);
+    res.json({
+      handoffs: actions()
+        .handoffs({ ...(status ? { status } : {}), limit: 100 })
+        .map(deskHandoff),
+    });
+  });
+  desk.get('/handoffs/:id/messages', (req, res) => {
+    const h = actions().handoff(parseOr400(idSchema, req.params.id));
+    if (!h) throw new HttpError(404, 'not_found', 'no such handoff');
+    res.json({
+      handoff: deskHandoff(h),
+      messages: actions()
+        .transcript(h)
+        .map((m) => ({ ...webMessage(m), internal: isInternalNote(m) })),
+    });
+  });
+  desk.post('/handoffs/:id/claim', async (req, res) => {
+    const agent = agentOf(parseOr400(agentSchema, req.body ?? {}));
+    const result = await actions().claim(parseOr400(idSchema, req.params.id), agent);
+    if (result.ok) res.json({ handoff: deskHandoff(result.handoff) });
+    else if (result.reason === 'already_claimed')
+      throw refused(result.reason, `already claimed by ${result.by}`);
+    else throw refused(result.reason, `handoff is ${result.reason.replace('_', ' ')}`);
+  });
+  desk.post('/handoffs/:id/reply', async (req, res) => {
+    const body = parseOr400(replySchema, req.body ?? {});
+    const result = await actions().reply(
+      parseOr400(idSchema, req.params.id),
+      agentOf(body),
+      body.text,
+    );
+    if (!result.ok)
+      throw refused(result.reason, `cannot reply: handoff is ${result.reason.replace('_', ' ')}`);
+    res.json(result);
+  });
+  desk.post('/handoffs/:id/resolve', async (req, res) => {
+    const agent = agentOf(parseOr400(agentSchema, req.body ?? {}));
+    const result = await actions().resolve(parseOr400(idSchema, req.params.id), agent);
+    if (!result.ok) throw refused(result.reason, `handoff is ${result.reason.replace('_', ' ')}`);
+    res.json({ handoff: deskHandoff(result.handoff) });
+  });
+  desk.get('/stream', (req, res) => {
+    openStream(res);
+    const unsubscribe = actions().subscribe((event) => {
+      if (event.type === 'handoff') sendEvent(res, 'handoff', deskHandoff(event.handoff));
+      else {
+        const { handoffId, message } = event;
+        sendEvent(res, 'message', {
+          handoffId,
+          ...webMessage(message),
+          internal: isInternalNote(message),
+        });
+      }
+    });
+    req.on('close', unsubscribe);
+  });
+  return Router().use('/desk/api', desk);
 }

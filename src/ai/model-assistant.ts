@@ -7,7 +7,7 @@ import {
   type TurnResult,
   type TurnUsage,
   turnResultSchema,
-} from '../engine/types.ts';
+} from '../types/index.ts';
 import {
   describeError,
   InvalidModelOutputError,

@@ -1,5 +1,5 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { HistoryLine, KnowledgeHit, TurnInput } from '../engine/types.ts';
+import type { HistoryLine, KnowledgeHit, TurnInput } from '../types/index.ts';
 
 /** Older lines than this are left out; the summary of a long conversation lives in them. */
 const MAX_HISTORY_LINES = 30;

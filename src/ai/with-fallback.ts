@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Assistant } from '../engine/types.ts';
+import type { Assistant } from '../types/index.ts';
 import { describeError } from './errors.ts';
 
 /**

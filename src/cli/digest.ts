@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config/index.ts';
-import { buildDigest, parseSince, renderDigestMarkdown } from '../engine/digest.ts';
+import { buildDigest, parseSince, renderDigestMarkdown } from '../engine/triage/digest/build.ts';
 import { DatabaseUnavailableError, openReadOnlyStore } from '../store/read-only.ts';
 
 const USAGE = 'usage: npm run digest -- [--since 24h|7d|<ISO time>] [--format md|json] [--top N]';

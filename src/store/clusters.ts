@@ -1,4 +1,4 @@
-import type { Platform, Priority } from '../engine/types.ts';
+import type { Platform, Priority } from '../types/index.ts';
 import { type ClusterRow, type ClusterStatus, type ClusterView, toView } from './cluster-views.ts';
 import type { Db } from './db.ts';
 import { hamming, sketch } from './sketch.ts';

@@ -1,16 +1,11 @@
-import type { HistoryLine, InboundMessage, Platform, TurnUsage } from '../engine/types.ts';
+import type {
+  HistoryLine,
+  InboundMessage,
+  Platform,
+  StoredMessage,
+  TurnUsage,
+} from '../types/index.ts';
 import type { Db } from './db.ts';
-
-/** A stored message as the web chat, the desk and the history builder read it. */
-export interface StoredMessage {
-  id: number;
-  conversationId: string;
-  role: 'customer' | 'bot' | 'agent' | 'system';
-  authorName: string | null;
-  text: string;
-  meta: Record<string, unknown> | null;
-  createdAt: number;
-}
 
 /** A conversation doubles as the session: it is open until resolved or expired. */
 export interface Conversation {

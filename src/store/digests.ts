@@ -1,4 +1,4 @@
-import type { Digest } from '../engine/digest-types.ts';
+import type { Digest, StoredDigest } from '../types/index.ts';
 import type { Db } from './db.ts';
 
 /**
@@ -33,11 +33,6 @@ export interface WindowTicket {
   ref: string;
   summary: string;
   reporterKey: string;
-}
-
-/** A stored digest, as built, with its row id. */
-export interface StoredDigest extends Digest {
-  id: number;
 }
 
 type Window = { since: number; until: number };

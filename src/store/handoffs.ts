@@ -1,28 +1,5 @@
-import type { Classification, Platform } from '../engine/types.ts';
+import type { Classification, Handoff, HandoffStatus, Platform } from '../types/index.ts';
 import type { Db } from './db.ts';
-
-export type HandoffStatus = 'open' | 'claimed' | 'resolved';
-
-/** A conversation handed to a human agent. */
-export interface Handoff {
-  id: number;
-  conversationId: string;
-  platform: Platform;
-  customerName: string;
-  status: HandoffStatus;
-  summary: string;
-  classification: Classification;
-  agentId: string | null;
-  agentName: string | null;
-  /** Where the desk posted it (e.g. a Slack channel and message ts); null until posted. */
-  deskRef: Record<string, string> | null;
-  deskError: string | null;
-  announceCount: number;
-  createdAt: number;
-  announcedAt: number | null;
-  claimedAt: number | null;
-  resolvedAt: number | null;
-}
 
 interface Row {
   id: number;

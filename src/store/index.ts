@@ -28,11 +28,10 @@ export {
   URGENCIES,
   type Urgency,
 } from './clusters.ts';
-export type { Conversation, StoredMessage } from './conversations.ts';
+export type { Conversation } from './conversations.ts';
 export type { Db } from './db.ts';
-export type { StoredDigest, WindowCluster, WindowTicket } from './digests.ts';
+export type { WindowCluster, WindowTicket } from './digests.ts';
 export { EVENT_TYPES, type EventType, type OutboxEvent } from './events.ts';
-export type { Handoff, HandoffStatus } from './handoffs.ts';
 export type { KnowledgeChunk } from './knowledge.ts';
 export type { Overview } from './overview.ts';
 export type { NewTicket, Ticket, TicketFilter } from './tickets.ts';

@@ -1,4 +1,4 @@
-import type { KnowledgeHit } from '../engine/types.ts';
+import type { KnowledgeHit } from '../types/index.ts';
 import type { Db } from './db.ts';
 
 /** One heading-delimited passage of a knowledge file. */

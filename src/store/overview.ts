@@ -1,4 +1,4 @@
-import { PLATFORMS, PRIORITIES, SENTIMENTS } from '../engine/types.ts';
+import { PLATFORMS, PRIORITIES, SENTIMENTS } from '../types/index.ts';
 import type { Db } from './db.ts';
 
 /** Ticket counts by dimension, as `GET /api/overview` returns them. */

@@ -1,4 +1,4 @@
-import type { Platform, Priority, Sentiment } from '../engine/types.ts';
+import type { Platform, Priority, Sentiment } from '../types/index.ts';
 import type { Db } from './db.ts';
 
 /** A ticket: a real problem, with its classification and redacted summary. */

@@ -4,7 +4,7 @@ import { ModelUnavailableError } from '../../src/ai/errors.ts';
 import { createModelAssistant, type ModelAssistantOptions } from '../../src/ai/model-assistant.ts';
 import { createOpenAIClient } from '../../src/ai/openai-client.ts';
 import { withOfflineFallback } from '../../src/ai/with-fallback.ts';
-import type { Assistant, TurnInput, TurnResult } from '../../src/engine/types.ts';
+import type { Assistant, TurnInput, TurnResult } from '../../src/types/index.ts';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.ts';
 
 const API_KEY = 'sk-test-do-not-log-0123456789';

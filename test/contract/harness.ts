@@ -1,10 +1,10 @@
+import type { Switchboard } from '../../src/main.ts';
 import type {
   AdapterHooks,
   ChannelAdapter,
   InboundMessage,
   Platform,
-} from '../../src/engine/types.ts';
-import type { Switchboard } from '../../src/main.ts';
+} from '../../src/types/index.ts';
 import { Recorder } from '../fakes/recorder.ts';
 
 /**
@@ -68,6 +68,7 @@ export function recordingHooks(sb: Switchboard): {
   return {
     handled,
     hooks: {
+      conversation: (id) => sb.engine.hooks.conversation(id),
       async handle(msg: InboundMessage) {
         const accepted = await sb.engine.handle(msg);
         handled.push({ messageId: msg.messageId, accepted });

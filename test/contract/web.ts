@@ -29,7 +29,7 @@ export const webHarness: ContractHarness = {
       };
     };
     return {
-      adapter: createWebAdapter(),
+      adapter: createWebAdapter({ adminToken: sb.adminToken, deskActions: () => sb.engine.desk }),
       handled,
       customerWrites: (text) => post(text, `m${++n}`),
       async customerWritesTwice(text) {

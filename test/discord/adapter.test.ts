@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../bots/discord/index.ts';
-import type { ChannelAdapter } from '../../src/engine/types.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Switchboard } from '../../src/main.ts';
+import type { ChannelAdapter } from '../../src/types/index.ts';
 import type { ContractPlatform } from '../contract/harness.ts';
 import { createDiscordFake, type DiscordFake } from '../fakes/discord/index.ts';
 import { startTestSwitchboard } from '../helpers/switchboard.ts';
@@ -137,7 +137,7 @@ describe('the Discord adapter through discord.js', () => {
   it('refuses to start with a wrong token, or without the Message Content intent', async () => {
     fake = await createDiscordFake({ privilegedIntents: 0 });
     const logger = createLogger('silent');
-    const hooks = { handle: async () => true };
+    const hooks = { handle: async () => true, conversation: () => undefined };
     const wrong = createDiscordAdapter({ botToken: 'wrong', apiUrl: fake.restOptions.api, logger });
     await expect(wrong.start(hooks)).rejects.toMatchObject({
       code: 'unauthorized',

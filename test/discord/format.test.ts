@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DISCORD_MESSAGE_LIMIT, formatForDiscord } from '../../bots/discord/format.ts';
-import { splitMarkdown } from '../../src/engine/split-markdown.ts';
+import { splitMarkdown } from '../../bots/split-markdown.ts';
 
 const fences = (part: string) => (part.match(/^\s*```/gm) ?? []).length;
 

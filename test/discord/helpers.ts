@@ -1,7 +1,7 @@
 import { createDiscordAdapter } from '../../bots/discord/index.ts';
-import type { ChannelAdapter } from '../../src/engine/types.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import type { Switchboard } from '../../src/main.ts';
+import type { ChannelAdapter } from '../../src/types/index.ts';
 import { type ContractPlatform, recordingHooks } from '../contract/harness.ts';
 import type { DiscordFake } from '../fakes/discord/index.ts';
 

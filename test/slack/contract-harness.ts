@@ -32,7 +32,6 @@ export const slackHarness: ContractHarness = {
       apiUrl: fake.apiUrl,
       slaMinutes: 15,
       logger: createLogger('silent'),
-      store: sb.store,
       deskActions: () => sb.engine.desk,
       retryConfig: { retries: 0 },
     });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type MarkFixed, type SlackAdapter } from '../../bots/slack/index.ts';
-import type { DeskActions } from '../../src/engine/desk.ts';
-import type { Digest, DigestEntry } from '../../src/engine/digest-types.ts';
 import { createLogger } from '../../src/log.ts';
-import { createStore, type Store } from '../../src/store/index.ts';
+import type { DeskActions, Digest, DigestEntry } from '../../src/types/index.ts';
 import { buildBlockActions, type FakeSlack, startFakeSlack } from '../fakes/slack/index.ts';
 import { webClient } from '../helpers/switchboard.ts';
 import { buttonsOf, eventually, type SlackMode, startSlackWorld, textOf } from './helpers.ts';
@@ -43,7 +41,6 @@ const digest: Digest = {
 /** The digest and Mark fixed through the real Bolt app (Socket Mode) against the fake. */
 describe('the digest in Slack', () => {
   let fake: FakeSlack;
-  let store: Store;
   let slack: SlackAdapter;
   const fixed: Array<{ clusterId: number; actor: string }> = [];
   const markFixed: MarkFixed = async (clusterId, actor) => {
@@ -60,7 +57,6 @@ describe('the digest in Slack', () => {
       name: 'dev-digest',
       members: [fake.ids.botUserId, DEVELOPER],
     });
-    store = createStore(':memory:');
     slack = createSlackAdapter({
       botToken: fake.botToken,
       appToken: fake.appToken,
@@ -68,17 +64,15 @@ describe('the digest in Slack', () => {
       apiUrl: fake.apiUrl,
       slaMinutes: 15,
       logger: createLogger('silent'),
-      store,
       deskActions: () => ({}) as DeskActions,
       markFixed,
       retryConfig: { retries: 0 },
     });
-    await slack.start({ handle: async () => true });
+    await slack.start({ handle: async () => true, conversation: () => undefined });
   });
   afterAll(async () => {
     await slack?.stop();
     await fake?.close();
-    store?.close();
   });
 
   it('posts the digest as Block Kit with a Mark fixed button per cluster', async () => {

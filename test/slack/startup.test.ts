@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../bots/slack/index.ts';
-import type { DeskActions } from '../../src/engine/desk.ts';
 import { createLogger } from '../../src/log.ts';
-import { createStore, type Store } from '../../src/store/index.ts';
+import type { DeskActions } from '../../src/types/index.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/index.ts';
 import { startSlackWorld } from './helpers.ts';
 
 describe('starting Slack', () => {
   let fake: FakeSlack;
-  let store: Store;
   beforeAll(async () => {
     fake = await startFakeSlack();
-    store = createStore(':memory:');
   });
   afterAll(async () => {
     await fake?.close();
-    store?.close();
   });
 
   const adapter = (botToken: string, appToken?: string) =>
@@ -26,17 +22,21 @@ describe('starting Slack', () => {
       apiUrl: fake.apiUrl,
       slaMinutes: 15,
       logger: createLogger('silent'),
-      store,
       deskActions: () => ({}) as DeskActions,
       retryConfig: { retries: 0 },
     });
 
   it('stops with a message naming the variable when Slack rejects the bot token', async () => {
-    await expect(adapter('xoxb-wrong').start({ handle: async () => true })).rejects.toThrow(
+    await expect(
+      adapter('xoxb-wrong').start({ handle: async () => true, conversation: () => undefined }),
+    ).rejects.toThrow(
       /Slack could not start: Slack auth\.test failed: invalid_auth\. Slack rejected SLACK_BOT_TOKEN/,
     );
     await expect(
-      adapter('xoxb-wrong', fake.appToken).start({ handle: async () => true }),
+      adapter('xoxb-wrong', fake.appToken).start({
+        handle: async () => true,
+        conversation: () => undefined,
+      }),
     ).rejects.toThrow(/SLACK_BOT_TOKEN/);
   });
 
@@ -46,7 +46,6 @@ describe('starting Slack', () => {
         botToken: fake.botToken,
         slaMinutes: 15,
         logger: createLogger('silent'),
-        store,
         deskActions: () => ({}) as DeskActions,
       }),
     ).toThrow(/SLACK_APP_TOKEN .* or SLACK_SIGNING_SECRET/);

@@ -10,8 +10,7 @@ import {
   slackConversationId,
 } from '../../bots/slack/ids.ts';
 import { type RouteContext, routeMention, routeMessage } from '../../bots/slack/inbound.ts';
-import type { Digest } from '../../src/engine/digest-types.ts';
-import type { Handoff } from '../../src/store/index.ts';
+import type { Digest, Handoff } from '../../src/types/index.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/index.ts';
 import appMention from '../fixtures/slack/app_mention.json' with { type: 'json' };
 import threadReply from '../fixtures/slack/message.channels-thread-reply.json' with {

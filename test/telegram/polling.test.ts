@@ -155,7 +155,9 @@ describe('the Telegram adapter, long polling through grammY', () => {
       mode: 'polling',
       logger: createLogger('silent'),
     });
-    await expect(wrong.start({ handle: async () => true })).rejects.toMatchObject({
+    await expect(
+      wrong.start({ handle: async () => true, conversation: () => undefined }),
+    ).rejects.toMatchObject({
       code: 'unauthorized',
     });
   });

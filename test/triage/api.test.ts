@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifyReporters } from '../../src/engine/cluster-notify.ts';
-import { createDigest } from '../../src/engine/digest.ts';
+import { createDigest } from '../../src/engine/triage/digest/build.ts';
+import { notifyReporters } from '../../src/engine/triage/reporters.ts';
 import type { Switchboard } from '../../src/main.ts';
 import { startTestSwitchboard, tempDataDir, webClient } from '../helpers/switchboard.ts';
 import { attachTicket, HOUR, seedCluster, seedTicket } from './seed.ts';

@@ -1,194 +1,117 @@
 /**
- * The merge, split and resolve routes with the cluster actions handed to them: validation,
- * how an action's refusal reaches the client, and the "fix is out" notices that follow a
- * resolve, seen in the reporters' real web chats. The actions here are a small in-test
- * implementation over the schema; the real ones come from the cluster engine.
+ * The merge, split and resolve routes of a running Switchboard, over clusters that real
+ * tickets from the web chat formed: validation, how a refusal reaches the client, and the
+ * "fix is out" notices that follow a resolve, seen in the reporters' own web chats.
  */
-import type { Server } from 'node:http';
-import { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterActions } from '../../src/engine/clusters/index.ts';
-import { triageRoutes } from '../../src/http/api/triage.ts';
-import { createApp } from '../../src/http/app.ts';
-import { bearerAuth } from '../../src/http/errors.ts';
-import { createLogger } from '../../src/log.ts';
 import type { Switchboard } from '../../src/main.ts';
-import type { Store } from '../../src/store/index.ts';
 import { startTestSwitchboard, tempDataDir, webClient } from '../helpers/switchboard.ts';
-import { attachTicket, seedCluster } from './seed.ts';
 
-class ActionError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'conflict' | 'invalid',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Cluster actions over the schema, enough to drive the routes. */
-function schemaActions(store: Store): ClusterActions & { log: string[] } {
-  const log: string[] = [];
-  const open = (id: number) => {
-    const c = store.clusterViews.get(id);
-    if (!c) throw new ActionError('not_found', `no cluster ${id}`);
-    if (c.status !== 'open') throw new ActionError('conflict', `cluster ${id} is ${c.status}`);
-  };
-  return {
-    log,
-    merge(targetId, sourceIds, actor) {
-      for (const id of [targetId, ...sourceIds]) open(id);
-      for (const id of sourceIds) {
-        store.db
-          .prepare('UPDATE tickets SET cluster_id = ? WHERE cluster_id = ?')
-          .run(targetId, id);
-        store.db
-          .prepare("UPDATE clusters SET status = 'merged', merged_into = ? WHERE id = ?")
-          .run(targetId, id);
-      }
-      log.push(`${actor} merged ${sourceIds} into ${targetId}`);
-    },
-    split(clusterId, ticketIds, actor) {
-      open(clusterId);
-      const newId = seedCluster(store, { title: 'split off' });
-      for (const id of ticketIds) {
-        const moved = store.db
-          .prepare('UPDATE tickets SET cluster_id = ? WHERE id = ? AND cluster_id = ?')
-          .run(newId, id, clusterId).changes;
-        if (!moved) throw new ActionError('invalid', `ticket ${id} is not in cluster ${clusterId}`);
-      }
-      store.db
-        .prepare(
-          `UPDATE clusters SET
-             first_seen = (SELECT MIN(created_at) FROM tickets WHERE cluster_id = @id),
-             last_seen = (SELECT MAX(created_at) FROM tickets WHERE cluster_id = @id)
-           WHERE id = @id`,
-        )
-        .run({ id: newId });
-      log.push(`${actor} split ${ticketIds} from ${clusterId}`);
-      return newId;
-    },
-    resolve(clusterId, { actor, resolution, notifyReporters }) {
-      open(clusterId);
-      store.db
-        .prepare("UPDATE clusters SET status = 'resolved', resolved_at = ? WHERE id = ?")
-        .run(Date.now(), clusterId);
-      log.push(`${actor} resolved ${clusterId} (${resolution ?? '-'}, notify ${notifyReporters})`);
-    },
-  };
-}
+const SETTINGS_CRASH = [
+  'The app crashes every time I open settings on my iPhone 14 with iOS 17, version 3.2.1',
+  'Settings screen closes the app on my Pixel 7, Android 14, app version 3.2.1',
+];
+const PAYMENT_CRASH =
+  'Checkout crashes at the payment step and I lose my cart, Chrome 120 on Windows 11, version 3.2.1';
 
 describe('merge, split and resolve through the admin API', () => {
   const data = tempDataDir();
   let sb: Switchboard;
-  let server: Server;
-  let base: string;
-  let actions: ReturnType<typeof schemaActions>;
-  let commits = 0;
-  const chats: Array<{ conversationId: string; ref: string }> = [];
+  const chats: Array<{ conversationId: string; ref: string; ticketId: number }> = [];
 
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${base}/api${path}`, {
+    const res = await fetch(`${sb.url}/api${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
+  const clusterOf = (ref: string) => sb.store.tickets.byRef(ref)?.clusterId as number;
+  const fixNotices = async (conversationId: string) =>
+    (await webClient(sb.url).messages(conversationId)).messages
+      .filter((m) => m.role === 'system')
+      .map((m) => m.text);
 
   beforeAll(async () => {
     sb = await startTestSwitchboard({ DATA_DIR: data.dir });
     const client = webClient(sb.url);
-    for (const text of [
-      'The app crashes every time I open settings on my iPhone 14 with iOS 17, version 3.2.1',
-      'Settings screen closes the app on my Pixel 7, Android 14, app version 3.2.1',
-    ]) {
+    for (const text of [...SETTINGS_CRASH, PAYMENT_CRASH]) {
       const { body } = await client.send(text);
       await sb.engine.idle();
-      const ref = sb.store.tickets.forConversation(body.conversationId)[0]?.ref as string;
-      chats.push({ conversationId: body.conversationId, ref });
+      const ticket = sb.store.tickets.forConversation(body.conversationId)[0];
+      if (!ticket) throw new Error(`no ticket for "${text}"`);
+      chats.push({ conversationId: body.conversationId, ref: ticket.ref, ticketId: ticket.id });
     }
-    actions = schemaActions(sb.store);
-    const api = Router();
-    api.use(bearerAuth(sb.adminToken));
-    api.use(
-      triageRoutes({
-        store: sb.store,
-        clusterActions: actions,
-        notify: (id, text) => sb.engine.notify(id, text),
-        digest: { topN: 10, timezone: 'UTC' },
-        onCommit: () => commits++,
-      }),
-    );
-    const app = createApp({
-      logger: createLogger('silent'),
-      isReady: () => true,
-      channels: () => ({}),
-      routes: [],
-      api,
-    });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
     await sb?.stop();
     data.remove();
   });
 
   it('merges, splits and resolves, telling every reporter in their own chat', async () => {
-    const [iphone, pixel] = chats as [(typeof chats)[0], (typeof chats)[0]];
-    const a = seedCluster(sb.store, { title: 'app closes when opening settings', impact: 5 });
-    const b = seedCluster(sb.store, { title: 'settings screen closes the app', impact: 2 });
-    attachTicket(sb.store, iphone.ref, a);
-    attachTicket(sb.store, pixel.ref, b);
+    const [iphone, pixel, payment] = chats as [
+      (typeof chats)[0],
+      (typeof chats)[0],
+      (typeof chats)[0],
+    ];
+    const crash = clusterOf(iphone.ref);
+    expect(clusterOf(pixel.ref)).toBe(crash);
+    const checkout = clusterOf(payment.ref);
+    expect(checkout).not.toBe(crash);
 
-    const merged = await post(`/clusters/${a}/merge`, { sourceIds: [b], actor: 'dev' });
-    expect(merged).toMatchObject({ status: 200, body: { merged: [b], cluster: { id: a } } });
-    expect(sb.store.tickets.byRef(pixel.ref)?.clusterId).toBe(a);
+    const merged = await post(`/clusters/${crash}/merge`, { sourceIds: [checkout], actor: 'dev' });
+    expect(merged).toMatchObject({
+      status: 200,
+      body: { merged: [checkout], cluster: { id: crash, reports: 3 } },
+    });
+    expect(clusterOf(payment.ref)).toBe(crash);
 
-    const pixelId = sb.store.tickets.byRef(pixel.ref)?.id as number;
-    const split = await post(`/clusters/${a}/split`, { ticketIds: [pixelId] });
-    expect(split.status).toBe(201);
-    const newId = (split.body.newCluster as { id: number }).id;
-    expect(sb.store.tickets.byRef(pixel.ref)?.clusterId).toBe(newId);
-    attachTicket(sb.store, pixel.ref, a);
+    const split = await post(`/clusters/${crash}/split`, { ticketIds: [payment.ticketId] });
+    expect(split).toMatchObject({ status: 201, body: { cluster: { id: crash, reports: 2 } } });
+    const splitOff = (split.body.newCluster as { id: number }).id;
+    expect(clusterOf(payment.ref)).toBe(splitOff);
 
-    const resolved = await post(`/clusters/${a}/resolve`, { resolution: 'Fixed in 3.2.2' });
+    const resolved = await post(`/clusters/${crash}/resolve`, { resolution: 'Fixed in 3.2.2' });
     expect(resolved).toMatchObject({
       status: 200,
-      body: { cluster: { id: a, status: 'resolved' }, reporters: 2, notified: 2 },
+      body: { cluster: { id: crash, status: 'resolved' }, reporters: 2, notified: 2 },
     });
-    expect(actions.log).toEqual([
-      `dev merged ${b} into ${a}`,
-      `admin split ${pixelId} from ${a}`,
-      `admin resolved ${a} (Fixed in 3.2.2, notify true)`,
-    ]);
-    expect(commits).toBe(3);
-    for (const chat of chats) {
-      const { messages } = await webClient(sb.url).messages(chat.conversationId);
-      expect(messages.filter((m) => m.role === 'system').map((m) => m.text)).toEqual([
+    expect(sb.store.clusterViews.audit(crash).map((a) => [a.action, a.actor])).toEqual(
+      expect.arrayContaining([
+        ['merged', 'dev'],
+        ['split', 'admin'],
+        ['resolved', 'admin'],
+      ]),
+    );
+    expect(
+      sb.store.events.list({ type: 'cluster.resolved' }).map((e) => e.data.cluster),
+    ).toMatchObject([{ id: crash, resolution: 'Fixed in 3.2.2' }]);
+    for (const chat of [iphone, pixel]) {
+      expect(await fixNotices(chat.conversationId)).toEqual([
         `The fix for the problem you reported (${chat.ref}) is out. Fixed in 3.2.2. Thanks for reporting it; if it still happens, just reply here.`,
       ]);
     }
+    // The reporter whose ticket was split off is not told about a fix that is not theirs.
+    expect(await fixNotices(payment.conversationId)).toEqual([]);
   });
 
   it('resolves quietly with notify false', async () => {
-    const c = seedCluster(sb.store, { title: 'quiet fix' });
-    attachTicket(sb.store, chats[0]?.ref as string, c);
-    const before = (await webClient(sb.url).messages(chats[0]?.conversationId as string)).messages;
-    const res = await post(`/clusters/${c}/resolve`, { notify: false });
-    expect(res.body).toMatchObject({ reporters: 0, notified: 0 });
-    const after = (await webClient(sb.url).messages(chats[0]?.conversationId as string)).messages;
-    expect(after).toHaveLength(before.length);
+    const payment = chats[2] as (typeof chats)[0];
+    const res = await post(`/clusters/${clusterOf(payment.ref)}/resolve`, { notify: false });
+    expect(res).toMatchObject({
+      status: 200,
+      body: { cluster: { status: 'resolved' }, reporters: 0, notified: 0 },
+    });
+    expect(await fixNotices(payment.conversationId)).toEqual([]);
   });
 
   it('passes refusals on as 404, 409 and 400, and validates bodies', async () => {
-    const open = seedCluster(sb.store, { title: 'still open' });
-    const done = seedCluster(sb.store, { title: 'done', status: 'resolved' });
+    const { body } = await webClient(sb.url).send(PAYMENT_CRASH);
+    await sb.engine.idle();
+    const open = sb.store.tickets.forConversation(body.conversationId)[0]?.clusterId as number;
+    const done = clusterOf((chats[0] as (typeof chats)[0]).ref);
+    expect(sb.store.clusterViews.get(open)?.status).toBe('open');
     expect((await post('/clusters/99999/resolve', {})).status).toBe(404);
     const again = await post(`/clusters/${done}/resolve`, {});
     expect(again).toMatchObject({ status: 409, body: { error: 'conflict' } });

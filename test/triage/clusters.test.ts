@@ -4,15 +4,7 @@
  * resolve change (counts, centroids, audit log, outbox events, where the next ticket goes).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createClusterActions,
-  mergeClusters,
-  refreshImpacts,
-  resolveCluster,
-  splitCluster,
-} from '../../src/engine/clusters/index.ts';
-import { meanOf } from '../../src/engine/clusters/vector-math.ts';
-import { createTicket, prepareTicket } from '../../src/engine/tickets.ts';
+import { meanOf } from '../../src/engine/triage/clusters/vector-math.ts';
 import type { Store, Ticket } from '../../src/store/index.ts';
 import { startTriage, type TriageKit } from './triage-kit.ts';
 
@@ -84,7 +76,7 @@ describe('five customers, five phrasings, one problem', () => {
     // "Why is this ticket here?": every ticket carries the similarity that put it there.
     const { tickets } = store.clusterViews.tickets(crashCluster, 10, 0);
     const similarities = tickets.map((t) => t.similarity as number);
-    expect(Math.min(...similarities)).toBeGreaterThanOrEqual(kit.triage.clusters.joinSimilarity);
+    expect(Math.min(...similarities)).toBeGreaterThanOrEqual(kit.triage.settings.joinSimilarity);
     expect(tickets.find((t) => t.id === crash[0]?.id)?.similarity).toBe(1);
     expect(tickets.every((t) => t.canonical && !/[A-Z]{2,}/.test(t.canonical))).toBe(true);
 
@@ -157,7 +149,7 @@ describe('time decay', () => {
     // Scored when last reported, the old burst still leads.
     expect(ranked()[0]?.reports).toBe(5);
 
-    expect(refreshImpacts(store, Date.now())).toBe(2);
+    expect(kit.triage.refreshImpacts()).toBe(2);
     const [first, second] = ranked();
     expect(first?.id).toBe(fresh[0]?.clusterId);
     // Five reporters, two half-lives ago, no growth: 5 / 4.
@@ -192,9 +184,7 @@ describe('editing clusters', () => {
 
   it('merge moves every ticket, recomputes the centroid and counts, logs it, and redirects new reports', async () => {
     const { kit, store, crashId, darkId } = await settingsAndDarkMode();
-    store.transaction(() =>
-      createClusterActions(store).merge(crashId, [darkId], 'dev@example.com'),
-    );
+    kit.triage.merge(crashId, [darkId], 'dev@example.com');
 
     expect(store.clusterViews.get(darkId)).toMatchObject({ status: 'merged', mergedInto: crashId });
     const merged = store.clusters.get(crashId);
@@ -220,16 +210,16 @@ describe('editing clusters', () => {
     // Dark-mode crashes used to gather apart; now the merged cluster takes them.
     const next = await kit.report({ text: NEXT_DARK_MODE, reporter: 'd9' });
     expect(next.clusterId).toBe(crashId);
-    expect(() => mergeClusters(store, crashId, [darkId], 'dev')).toThrow(
+    expect(() => kit.triage.merge(crashId, [darkId], 'dev')).toThrow(
       expect.objectContaining({ code: 'conflict' }),
     );
   });
 
   it('split moves tickets to a new cluster, recomputes both centroids, and new reports follow', async () => {
     const { kit, store, crashId, darkId, dark } = await settingsAndDarkMode();
-    mergeClusters(store, crashId, [darkId], 'dev');
+    kit.triage.merge(crashId, [darkId], 'dev');
     const darkTickets = dark.map((t) => t.id);
-    const newId = store.transaction(() => splitCluster(store, crashId, darkTickets, 'dev'));
+    const newId = kit.triage.split(crashId, darkTickets, 'dev');
 
     expect(store.clusters.members(newId).map((m) => m.id)).toEqual(darkTickets);
     expect(store.clusters.get(crashId)).toMatchObject({ reports: 4, uniqueReporters: 4 });
@@ -258,25 +248,29 @@ describe('editing clusters', () => {
 
     const next = await kit.report({ text: NEXT_DARK_MODE, reporter: 'd8' });
     expect(next.clusterId).toBe(newId);
-    expect(() => splitCluster(store, crashId, [darkTickets[0] as number], 'dev')).toThrow(
+    expect(() => kit.triage.split(crashId, [darkTickets[0] as number], 'dev')).toThrow(
       expect.objectContaining({ code: 'invalid' }),
     );
   });
 
-  it('resolve records cluster.resolved, returns whom to tell, and a new report starts a new cluster', async () => {
+  it('resolve records cluster.resolved, tells each reporter once, and a new report starts a new cluster', async () => {
     const { kit, store, crashId, crash } = await settingsAndDarkMode();
-    const reporters = store.transaction(() =>
-      resolveCluster(store, crashId, {
-        actor: 'dev',
-        resolution: 'Fixed in 3.2.2',
-        notifyReporters: true,
-      }),
-    );
+    const told = await kit.triage.resolve(crashId, {
+      actor: 'dev',
+      resolution: 'Fixed in 3.2.2',
+      notifyReporters: true,
+    });
 
-    expect(reporters.map((r) => r.conversationId).sort()).toEqual(
+    expect(told).toEqual({ reporters: 4, notified: 4 });
+    expect(kit.notices.map((n) => n.conversationId).sort()).toEqual(
       crash.map((t) => t.conversationId).sort(),
     );
-    expect(reporters.every((r) => r.platform === 'web' && r.refs.length === 1)).toBe(true);
+    for (const [i, notice] of kit.notices.entries()) {
+      const ref = crash.find((t) => t.conversationId === notice.conversationId)?.ref;
+      expect(notice.text, `notice ${i}`).toBe(
+        `The fix for the problem you reported (${ref}) is out. Fixed in 3.2.2. Thanks for reporting it; if it still happens, just reply here.`,
+      );
+    }
     const [resolved] = events(store, 'cluster.resolved');
     expect(resolved?.cluster).toMatchObject({
       id: crashId,
@@ -303,9 +297,9 @@ describe('editing clusters', () => {
       status: 'open',
       reports: 1,
     });
-    expect(() => resolveCluster(store, crashId, { actor: 'dev', notifyReporters: false })).toThrow(
-      expect.objectContaining({ code: 'conflict' }),
-    );
+    await expect(
+      kit.triage.resolve(crashId, { actor: 'dev', notifyReporters: false }),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 });
 
@@ -320,28 +314,30 @@ describe('one transaction', () => {
       events: store.events.list({ limit: 1000 }).length,
       overview: store.overview.get(),
     };
-    const prepared = await prepareTicket(
-      kit.triage,
-      { conversationId: 'web:late', platform: 'web', author: { id: 'late', name: 'Late' } },
-      {
-        state: 'RAISE_TICKET',
-        kind: 'bug',
-        category: 'bug',
-        priority: 'critical',
-        sentiment: 'angry',
-        summary: 'checkout is completely broken',
-        tags: [],
-        productArea: null,
-        confidence: 1,
-      },
-    );
     // Storing the reply that announces the ticket fails, so the whole change rolls back.
-    expect(() =>
-      store.transaction(() => {
-        createTicket(store, prepared, kit?.triage.clusters);
-        throw new Error('the reply could not be stored');
-      }),
-    ).toThrow('the reply could not be stored');
+    await expect(
+      kit.triage.raise(
+        {
+          conversationId: 'web:late',
+          platform: 'web',
+          author: { id: 'late', name: 'Late' },
+          classification: {
+            state: 'RAISE_TICKET',
+            kind: 'bug',
+            category: 'bug',
+            priority: 'critical',
+            sentiment: 'angry',
+            summary: 'checkout is completely broken',
+            tags: [],
+            productArea: null,
+            confidence: 1,
+          },
+        },
+        () => {
+          throw new Error('the reply could not be stored');
+        },
+      ),
+    ).rejects.toThrow('the reply could not be stored');
     expect(store.tickets.list().length).toBe(before.tickets);
     expect(store.clusterViews.list('open', 100, 0).total).toBe(before.clusters);
     expect(store.events.list({ limit: 1000 }).length).toBe(before.events);
@@ -364,7 +360,7 @@ describe('the centroid index', () => {
       await kit.report({ text, reporter: `r${i}` });
     }
     const { store } = kit;
-    const probe = (await kit.triage.embedder.embed(['the app crashes when I open settings']))[0];
+    const probe = (await kit.embedder.embed(['the app crashes when I open settings']))[0];
     const query = unitOf(probe as Float32Array);
     const before = store.clusters.nearest(query, 3);
 
@@ -375,7 +371,7 @@ describe('the centroid index', () => {
       `CREATE VIRTUAL TABLE cluster_vec USING vec0(embedding float[${dims}] distance_metric=cosine)`,
     );
     store.db.prepare("DELETE FROM meta WHERE key = 'cluster_vec.metric'").run();
-    expect(store.prepareVectors(kit.triage.embedder.name, dims)).toBe(false);
+    expect(store.prepareVectors(kit.embedder.name, dims)).toBe(false);
 
     const after = store.clusters.nearest(query, 3);
     expect(after.map((n) => n.id)).toEqual(before.map((n) => n.id));

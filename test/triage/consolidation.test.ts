@@ -5,7 +5,10 @@
  * problems stay apart. Settings are tightened so a handful of tickets shows each effect.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { consolidateIfDue, DEFAULT_CLUSTER_SETTINGS } from '../../src/engine/clusters/index.ts';
+import {
+  consolidateIfDue,
+  DEFAULT_CLUSTER_SETTINGS,
+} from '../../src/engine/triage/clusters/index.ts';
 import type { Ticket } from '../../src/store/index.ts';
 import { SETTINGS_CRASH, startTriage, type TriageKit } from './triage-kit.ts';
 
@@ -94,7 +97,7 @@ describe('consolidation', () => {
     for (const [i, text] of [...SETTINGS_CRASH, 'payment fails at checkout'].entries()) {
       last = (await kit.report({ text, reporter: `s${i}` })).id;
     }
-    const settings = { ...kit.triage.clusters, consolidateEvery: 1 };
+    const settings = { ...kit.triage.settings, consolidateEvery: 1 };
     const order: string[] = [];
     // Slices of 0 ms: one cluster per transaction.
     const pass = consolidateIfDue(kit.store, settings, last, Date.now(), 0).then((report) => {

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildDigest,
   createDigest,
-  type Digest,
   renderDigestMarkdown,
-} from '../../src/engine/digest.ts';
-import { createDigestScheduler } from '../../src/engine/digest-scheduler.ts';
+} from '../../src/engine/triage/digest/build.ts';
+import { createDigestScheduler } from '../../src/engine/triage/digest/schedule.ts';
 import { createLogger } from '../../src/log.ts';
 import { createStore, type Store } from '../../src/store/index.ts';
+import type { Digest } from '../../src/types/index.ts';
 import { tempDataDir } from '../helpers/switchboard.ts';
 import { HOUR, seedCluster, seedTicket } from './seed.ts';
 

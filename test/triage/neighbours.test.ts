@@ -8,8 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   consolidateIfDue,
   DEFAULT_CLUSTER_SETTINGS,
-  splitCluster,
-} from '../../src/engine/clusters/index.ts';
+} from '../../src/engine/triage/clusters/index.ts';
 import type { Ticket } from '../../src/store/index.ts';
 import { SETTINGS_CRASH, startTriage, type TriageKit } from './triage-kit.ts';
 
@@ -78,11 +77,13 @@ describe('neighbour votes', () => {
     const { store } = kit;
     const crashCluster = crash[0]?.clusterId as number;
     const misfiled = crash[2] as Ticket;
-    const checkoutCluster = store.transaction(() =>
-      splitCluster(store, crashCluster, [...checkout.map((t) => t.id), misfiled.id], 'dev'),
+    const checkoutCluster = kit.triage.split(
+      crashCluster,
+      [...checkout.map((t) => t.id), misfiled.id],
+      'dev',
     );
 
-    const settings = { ...kit.triage.clusters, consolidateEvery: 1 };
+    const settings = { ...kit.triage.settings, consolidateEvery: 1 };
     const report = await consolidateIfDue(store, settings, checkout.at(-1)?.id as number);
 
     expect(report?.voted).toBeGreaterThanOrEqual(1);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createModelAreaChooser } from '../../src/ai/choose-area.ts';
 import { createOpenAIClient } from '../../src/ai/openai-client.ts';
-import { createNormalizer, type Normalizer } from '../../src/engine/normalizer.ts';
+import { createNormalizer, type Normalizer } from '../../src/engine/triage/normalizer.ts';
 import { type FakeOpenAI, type RecordedRequest, startFakeOpenAI } from '../fakes/openai/server.ts';
 import { startTriage, type TriageKit } from './triage-kit.ts';
 
@@ -30,7 +30,7 @@ beforeEach(() => {
   fake.reset();
   normalizer = createNormalizer({
     store: kit.store,
-    embedder: kit.triage.embedder,
+    embedder: kit.embedder,
     chooser: createModelAreaChooser({
       client: createOpenAIClient({ apiKey: 'sk-test-normalizer-0123456789', baseURL: fake.url }),
       model: 'area-model',
@@ -121,7 +121,7 @@ describe('createNormalizer', () => {
   });
 
   it('marks unclear matches low-confidence when no model is configured', async () => {
-    const offline = createNormalizer({ store: kit.store, embedder: kit.triage.embedder });
+    const offline = createNormalizer({ store: kit.store, embedder: kit.embedder });
     const issue = await offline.normalize(UNCLEAR);
     expect(issue.source).toBe('low_confidence');
     expect(offline.stats().modelSkippedShare).toBe(1);

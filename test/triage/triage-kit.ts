@@ -1,7 +1,7 @@
 /**
  * A real triage pipeline for tests: a store (temporary file), the real offline embedder, the
- * sample knowledge ingested, the real normalizer, and `report()`, which raises a ticket the
- * way the engine does (prepare, then one transaction).
+ * sample knowledge ingested, the real normalizer and triage, and `report()`, which raises a
+ * ticket through triage's front door as the engine does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,16 +9,18 @@ import { join } from 'node:path';
 import { SAMPLE_KNOWLEDGE_DIR } from '../../config/index.ts';
 import type { AreaChooser } from '../../src/ai/choose-area.ts';
 import { createOfflineEmbedder } from '../../src/ai/offline-embedder.ts';
+import type { Embedder } from '../../src/ai/types.ts';
+import { ingestKnowledge } from '../../src/engine/knowledge/ingest.ts';
 import {
   type ClusterSettings,
-  consolidateIfDue,
+  createNormalizer,
+  createTriage,
   DEFAULT_CLUSTER_SETTINGS,
-} from '../../src/engine/clusters/index.ts';
-import { ingestKnowledge } from '../../src/engine/knowledge.ts';
-import { createNormalizer } from '../../src/engine/normalizer.ts';
-import { createTicket, prepareTicket, type Triage } from '../../src/engine/tickets.ts';
-import type { Classification, Platform, Priority } from '../../src/engine/types.ts';
+  type Triage,
+} from '../../src/engine/triage/index.ts';
+import { createLogger } from '../../src/log.ts';
 import { createStore, type Store, type Ticket } from '../../src/store/index.ts';
+import type { Platform, Priority } from '../../src/types/index.ts';
 
 export const HOUR = 3_600_000;
 
@@ -43,6 +45,9 @@ export interface Report {
 export interface TriageKit {
   store: Store;
   triage: Triage;
+  embedder: Embedder;
+  /** What triage told customers ("the fix is out"), in order: the kit's stand-in for the engine. */
+  notices: Array<{ conversationId: string; text: string }>;
   report(r: Report): Promise<Ticket>;
   close(): void;
 }
@@ -58,7 +63,9 @@ export async function startTriage(
   await embedder.init();
   store.prepareVectors(embedder.name, embedder.dimensions);
   await ingestKnowledge(SAMPLE_KNOWLEDGE_DIR, store, embedder);
-  const triage: Triage = {
+  const notices: TriageKit['notices'] = [];
+  const triage = createTriage({
+    store,
     normalizer: createNormalizer({
       store,
       embedder,
@@ -66,33 +73,40 @@ export async function startTriage(
       chooser: options.chooser,
     }),
     embedder,
-    clusters: { ...DEFAULT_CLUSTER_SETTINGS, ...options.settings },
-  };
+    settings: { ...DEFAULT_CLUSTER_SETTINGS, ...options.settings },
+    // Reporters are told through the engine; the kit records what they would have read.
+    notify: async (conversationId, text) => {
+      notices.push({ conversationId, text });
+      return true;
+    },
+    logger: createLogger('silent'),
+  });
   return {
     store,
     triage,
+    embedder,
+    notices,
     async report(r) {
       const platform = r.platform ?? 'web';
-      const classification: Classification = {
-        state: 'RAISE_TICKET',
-        kind: 'bug',
-        category: 'bug',
-        priority: r.priority ?? 'medium',
-        sentiment: 'negative',
-        summary: r.text,
-        tags: [],
-        productArea: null,
-        confidence: 0.8,
-      };
-      const msg = {
+      const { ticket, maintenance } = await triage.raise({
         conversationId: `${platform}:${r.reporter}`,
         platform,
         author: { id: r.reporter, name: `Customer ${r.reporter}` },
-      };
-      const prepared = await prepareTicket(triage, msg, classification, r.at ?? Date.now());
-      const ticket = store.transaction(() => createTicket(store, prepared, triage.clusters).ticket);
-      // As the engine does: maintenance, when due, right after the ticket's transaction.
-      await consolidateIfDue(store, triage.clusters, ticket.id);
+        classification: {
+          state: 'RAISE_TICKET',
+          kind: 'bug',
+          category: 'bug',
+          priority: r.priority ?? 'medium',
+          sentiment: 'negative',
+          summary: r.text,
+          tags: [],
+          productArea: null,
+          confidence: 0.8,
+        },
+        ...(r.at !== undefined ? { at: r.at } : {}),
+      });
+      // Maintenance, when due, has run before the next report, as it would between tickets.
+      await maintenance;
       return store.tickets.get(ticket.id) as Ticket;
     },
     close() {

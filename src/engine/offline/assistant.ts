@@ -1,6 +1,6 @@
 import type { Embedder } from '../../ai/types.ts';
+import type { Assistant, KnowledgeHit, TurnInput, TurnResult } from '../../types/index.ts';
 import { redactPII } from '../redact.ts';
-import type { Assistant, KnowledgeHit, TurnInput, TurnResult } from '../types.ts';
 import { classifyOffline, DETAILS_PROMPT, type IntentScores } from './classify.ts';
 import { PROTOTYPES } from './intents.ts';
 

@@ -4,7 +4,7 @@ import type {
   HistoryLine,
   Priority,
   Sentiment,
-} from '../types.ts';
+} from '../../types/index.ts';
 import {
   ANGRY,
   BILLING,

@@ -1,20 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { type Notify, notifyReporters } from '../../engine/cluster-notify.ts';
-import type { ClusterActions } from '../../engine/clusters/index.ts';
-import { trendOf } from '../../engine/digest.ts';
-import { PRIORITIES } from '../../engine/types.ts';
+import { trendOf } from '../../engine/triage/digest/build.ts';
+import type { Triage } from '../../engine/triage/index.ts';
 import { CLUSTER_STATUSES, type ClusterView, type Store } from '../../store/index.ts';
+import { PRIORITIES } from '../../types/index.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 
 export interface ClusterRoutesDeps {
   store: Store;
-  /** Without actions, only the read routes are mounted. */
-  actions?: ClusterActions;
-  /** Delivers the "fix is out" message on the reporter's platform (`engine.notify`). */
-  notify: Notify;
-  /** Called after a change committed outbox events (wakes the webhook dispatcher). */
-  onCommit?: () => void;
+  /** Merge, split and resolve: triage's front door (each commits and wakes the webhooks). */
+  triage: Pick<Triage, 'merge' | 'split' | 'resolve'>;
 }
 
 const DAY_MS = 86_400_000;
@@ -58,7 +53,7 @@ const STATUS_OF_CODE: Record<string, number> = { not_found: 404, conflict: 409, 
  * - `POST /clusters/:id/resolve {notify?, resolution?}`: then, unless `notify` is false,
  *   tells every reporter on their platform that the fix is out.
  */
-export function clusterRoutes({ store, actions, notify, onCommit }: ClusterRoutesDeps): Router {
+export function clusterRoutes({ store, triage }: ClusterRoutesDeps): Router {
   const router = Router();
   const now = () => Date.now();
 
@@ -95,11 +90,10 @@ export function clusterRoutes({ store, actions, notify, onCommit }: ClusterRoute
     if (!cluster) throw new HttpError(404, 'not_found', `no cluster ${clusterId}`);
     return cluster;
   };
-  const apply = <T>(change: () => T): T => {
+  /** Runs a cluster action; its refusal (a `ClusterError`) becomes 404, 409 or 400. */
+  const apply = async <T>(action: () => T | Promise<T>): Promise<T> => {
     try {
-      const result = store.transaction(change);
-      onCommit?.();
-      return result;
+      return await action();
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       const status = typeof code === 'string' ? STATUS_OF_CODE[code] : undefined;
@@ -136,22 +130,20 @@ export function clusterRoutes({ store, actions, notify, onCommit }: ClusterRoute
     });
   });
 
-  if (!actions) return router;
-
-  router.post('/clusters/:id/merge', (req, res) => {
+  router.post('/clusters/:id/merge', async (req, res) => {
     const targetId = parseOr400(id, req.params.id);
     const body = parseOr400(mergeBody, req.body ?? {});
     if (body.sourceIds.includes(targetId)) {
       throw new HttpError(400, 'invalid_request', 'sourceIds: a cluster cannot merge into itself');
     }
-    apply(() => actions.merge(targetId, body.sourceIds, body.actor));
+    await apply(() => triage.merge(targetId, body.sourceIds, body.actor));
     res.json({ cluster: clusterJson(mustGet(targetId)), merged: body.sourceIds });
   });
 
-  router.post('/clusters/:id/split', (req, res) => {
+  router.post('/clusters/:id/split', async (req, res) => {
     const clusterId = parseOr400(id, req.params.id);
     const body = parseOr400(splitBody, req.body ?? {});
-    const newId = apply(() => actions.split(clusterId, body.ticketIds, body.actor));
+    const newId = await apply(() => triage.split(clusterId, body.ticketIds, body.actor));
     res
       .status(201)
       .json({ cluster: clusterJson(mustGet(clusterId)), newCluster: clusterJson(mustGet(newId)) });
@@ -160,16 +152,13 @@ export function clusterRoutes({ store, actions, notify, onCommit }: ClusterRoute
   router.post('/clusters/:id/resolve', async (req, res) => {
     const clusterId = parseOr400(id, req.params.id);
     const body = parseOr400(resolveBody, req.body ?? {});
-    apply(() =>
-      actions.resolve(clusterId, {
+    const told = await apply(() =>
+      triage.resolve(clusterId, {
         actor: body.actor,
-        ...(body.resolution ? { resolution: body.resolution } : {}),
+        resolution: body.resolution,
         notifyReporters: body.notify,
       }),
     );
-    const told = body.notify
-      ? await notifyReporters(store, notify, clusterId, body.resolution)
-      : { reporters: 0, notified: 0 };
     res.json({ cluster: clusterJson(mustGet(clusterId)), ...told });
   });
 

@@ -1,12 +1,17 @@
 import { type Response, Router } from 'express';
 import { z } from 'zod';
-import { buildDigest, type Digest, parseSince, renderDigestMarkdown } from '../../engine/digest.ts';
+import { parseSince, renderDigestMarkdown } from '../../engine/triage/digest/build.ts';
+import type { Triage } from '../../engine/triage/index.ts';
 import type { Store } from '../../store/index.ts';
+import type { Digest } from '../../types/index.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 
 /** What the digest routes need: the store and the configured defaults (`config.digest`). */
 export interface DigestRoutesDeps {
-  store: Store;
+  /** The stored digests. */
+  store: Pick<Store, 'digests'>;
+  /** Builds a digest on request. */
+  triage: Pick<Triage, 'digest'>;
   topN: number;
   /** The time zone Markdown shows times in (`DIGEST_TZ`). */
   timezone: string;
@@ -33,7 +38,7 @@ const idParam = z.coerce
  * - `GET /digests?limit=&offset=`: the stored (scheduled) digests, newest first.
  * - `GET /digests/:id?format=json|md`: one stored digest.
  */
-export function digestRoutes({ store, topN, timezone }: DigestRoutesDeps): Router {
+export function digestRoutes({ store, triage, topN, timezone }: DigestRoutesDeps): Router {
   const router = Router();
   const send = (res: Response, digest: Digest, as: 'json' | 'md') => {
     if (as === 'md')
@@ -52,7 +57,7 @@ export function digestRoutes({ store, topN, timezone }: DigestRoutesDeps): Route
         `since: "${q.since}" is not a window; use a duration such as 24h or 7d (at most 366d) or a past ISO time`,
       );
     }
-    send(res, buildDigest(store, { since, until: now, topN: q.top ?? topN }, now), q.format);
+    send(res, triage.digest({ since, until: now, topN: q.top ?? topN }, now), q.format);
   });
 
   router.get('/digests', (req, res) => {

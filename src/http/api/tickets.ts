@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ticketView } from '../../engine/tickets.ts';
-import { PLATFORMS, PRIORITIES } from '../../engine/types.ts';
+import { ticketView } from '../../engine/triage/tickets.ts';
 import type { TicketStore } from '../../store/tickets.ts';
+import { PLATFORMS, PRIORITIES } from '../../types/index.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 
 const listQuery = z.strictObject({

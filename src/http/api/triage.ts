@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import type { Notify } from '../../engine/cluster-notify.ts';
-import type { ClusterActions } from '../../engine/clusters/index.ts';
+import type { Triage } from '../../engine/triage/index.ts';
 import type { Store } from '../../store/index.ts';
 import { clusterRoutes } from './clusters.ts';
 import { digestRoutes } from './digest.ts';
@@ -10,14 +9,10 @@ import { ticketRoutes } from './tickets.ts';
 /** What the triage routes need from the composition root. */
 export interface TriageRoutesDeps {
   store: Store;
-  /** Merge, split and resolve, from the cluster engine (without them, clusters are read-only). */
-  clusterActions?: ClusterActions;
-  /** `engine.notify`: tells a reporter the fix is out on their platform. */
-  notify: Notify;
+  /** Cluster actions and digests: triage's front door. */
+  triage: Pick<Triage, 'merge' | 'split' | 'resolve' | 'digest'>;
   /** `config.digest`: the default top N and the time zone Markdown digests use. */
   digest: { topN: number; timezone: string };
-  /** Called after a change committed outbox events (wakes the webhook dispatcher). */
-  onCommit?: () => void;
 }
 
 /**
@@ -26,18 +21,16 @@ export interface TriageRoutesDeps {
  */
 export function triageRoutes(deps: TriageRoutesDeps): Router {
   const router = Router();
-  router.use(
-    clusterRoutes({
-      store: deps.store,
-      ...(deps.clusterActions ? { actions: deps.clusterActions } : {}),
-      notify: deps.notify,
-      ...(deps.onCommit ? { onCommit: deps.onCommit } : {}),
-    }),
-  );
+  router.use(clusterRoutes({ store: deps.store, triage: deps.triage }));
   router.use(ticketRoutes(deps.store));
   router.use(overviewRoutes(deps.store));
   router.use(
-    digestRoutes({ store: deps.store, topN: deps.digest.topN, timezone: deps.digest.timezone }),
+    digestRoutes({
+      store: deps.store,
+      triage: deps.triage,
+      topN: deps.digest.topN,
+      timezone: deps.digest.timezone,
+    }),
   );
   return router;
 }

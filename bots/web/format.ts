@@ -1,0 +1,39 @@
+import type { Handoff, MessageRole, StoredMessage } from '../../src/types/index.ts';
+
+/** A message as the chat page and the desk page render it. */
+export interface WebMessage {
+  id: string;
+  role: MessageRole;
+  author: string | null;
+  /** Markdown; the page renders it. */
+  text: string;
+  createdAt: string;
+}
+
+/** A stored message as the pages show it. */
+export function webMessage(m: StoredMessage): WebMessage {
+  return {
+    id: String(m.id),
+    role: m.role,
+    author: m.authorName,
+    text: m.text,
+    createdAt: new Date(m.createdAt).toISOString(),
+  };
+}
+
+/** A handoff as the desk page lists it. */
+export function deskHandoff(h: Handoff) {
+  return {
+    id: h.id,
+    conversationId: h.conversationId,
+    platform: h.platform,
+    customer: h.customerName,
+    status: h.status,
+    summary: h.summary,
+    category: h.classification.category,
+    priority: h.classification.priority,
+    sentiment: h.classification.sentiment,
+    agent: h.agentName,
+    createdAt: new Date(h.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,343 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../../log.ts';
+import type { Store } from '../../store/index.ts';
+import {
+  type AdapterHooks,
+  type Assistant,
+  type ChannelAdapter,
+  type ConversationView,
+  type Desk,
+  type DeskActions,
+  type DeskEvent,
+  type Handoff,
+  type InboundMessage,
+  isInternalNote,
+  type Platform,
+  type StoredMessage,
+  type TurnResult,
+  type TurnUsage,
+} from '../../types/index.ts';
+import type { Retriever } from '../knowledge/retriever.ts';
+import { redactPII } from '../redact.ts';
+import type { Triage } from '../triage/index.ts';
+import { createDeskActions } from './desk.ts';
+import { announceDue, type HandoffContext, openHandoff, relayToDesk } from './handoffs.ts';
+import { SerialQueue } from './serial-queue.ts';
+
+/** What the customer sees when a turn fails in a way no fallback covered. */
+export const APOLOGY =
+  "Sorry, something went wrong on our side while answering. Your message is saved; please try again in a moment, or say 'talk to a person'.";
+
+export interface EngineDeps {
+  store: Store;
+  assistant: Assistant;
+  retriever: Retriever;
+  desk: Desk;
+  /** Where RAISE_TICKET turns file their tickets. */
+  triage: Triage;
+  logger: Logger;
+  sessionTtlMs: number;
+  handoffSlaMs: number;
+  /** Called after a commit that wrote outbox events (wakes the webhook dispatcher). */
+  onCommit?: () => void;
+}
+
+/** Live changes, for SSE pages and desks. */
+export interface EngineEvents {
+  message: [StoredMessage];
+  handoff: [Handoff];
+}
+
+/** How often unclaimed handoffs are checked against the SLA, and failed desk posts retried. */
+const HANDOFF_SWEEP_MS = 30_000;
+/** How often expired conversations and old dedupe ids are removed. */
+const EXPIRY_SWEEP_MS = 3_600_000;
+/** Platforms retry within minutes; dedupe ids are kept a week. */
+const DEDUPE_KEEP_MS = 7 * 86_400_000;
+
+/**
+ * The pipeline of DESIGN.md's "flow of one message". `handle` durably accepts a message
+ * (dropping platform retries) and returns at once; the turn runs after, one at a time per
+ * conversation, inside one error boundary. Adapters reach it only through {@link hooks}
+ * and desks only through {@link desk}.
+ */
+export class Engine extends EventEmitter<EngineEvents> {
+  /** What a desk (Slack's agent channel, the web desk) can do and see. */
+  readonly desk: DeskActions;
+  /** What every adapter is started with: hand a message in, read a conversation. */
+  readonly hooks: AdapterHooks;
+  private readonly adapters = new Map<Platform, ChannelAdapter>();
+  private readonly queue = new SerialQueue();
+  private readonly handoffs: HandoffContext;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly deps: EngineDeps) {
+    super();
+    this.handoffs = {
+      store: deps.store,
+      desk: deps.desk,
+      logger: deps.logger,
+      sendToCustomer: (id, m) => this.reply(id, m),
+      onCommit: () => deps.onCommit?.(),
+      onChange: (h) => this.emit('handoff', h),
+      onMessage: (m) => this.emit('message', m),
+    };
+    this.desk = createDeskActions(this.handoffs, (listener) => this.followDesk(listener));
+    this.hooks = {
+      handle: (msg) => this.handle(msg),
+      conversation: (id) => this.conversation(id),
+    };
+  }
+
+  /** Registers the adapter that delivers replies for its platform. */
+  register(adapter: ChannelAdapter): void {
+    this.adapters.set(adapter.platform, adapter);
+  }
+
+  /**
+   * Accepts one inbound message. Returns `false` for a duplicate delivery. The message is
+   * committed before this resolves, so the platform can be acked at once.
+   */
+  async handle(msg: InboundMessage): Promise<boolean> {
+    const stored = this.deps.store.conversations.acceptInbound(msg, this.deps.sessionTtlMs);
+    if (!stored) {
+      this.deps.logger.debug(
+        { platform: msg.platform, messageId: msg.messageId },
+        'duplicate delivery dropped',
+      );
+      return false;
+    }
+    this.emit('message', stored);
+    void this.queue.push(msg.conversationId, () => this.turn(stored, msg));
+    return true;
+  }
+
+  /** A conversation as its customer sees it; see {@link AdapterHooks.conversation}. */
+  conversation(conversationId: string): ConversationView | undefined {
+    const { conversations, handoffs } = this.deps.store;
+    const conversation = conversations.get(conversationId);
+    if (!conversation) return undefined;
+    const handoff = handoffs.activeFor(conversationId);
+    return {
+      id: conversation.id,
+      status: conversation.status,
+      handoff: handoff
+        ? { id: handoff.id, status: handoff.status, agent: handoff.agentName }
+        : null,
+      messages: (afterId = 0) =>
+        conversations.messages(conversationId, afterId).filter((m) => !isInternalNote(m)),
+      byPlatformId: (platformMessageId) =>
+        conversations.byExternalId(conversationId, platformMessageId),
+    };
+  }
+
+  /**
+   * Starts the engine's own upkeep: unclaimed handoffs re-announced after the SLA (and failed
+   * desk posts retried) every 30 s; expired conversations and old dedupe ids removed hourly.
+   */
+  start(): void {
+    if (this.timers.length > 0) return;
+    const { store, logger } = this.deps;
+    this.timers = [
+      setInterval(() => {
+        this.announceDueHandoffs().catch((e: unknown) =>
+          logger.warn({ err: e }, 'handoff sweep failed'),
+        );
+      }, HANDOFF_SWEEP_MS),
+      setInterval(() => {
+        try {
+          store.conversations.expire();
+          store.conversations.pruneInbound(DEDUPE_KEEP_MS);
+        } catch (error) {
+          logger.warn({ err: error }, 'conversation expiry failed');
+        }
+      }, EXPIRY_SWEEP_MS),
+    ];
+    for (const t of this.timers) t.unref();
+  }
+
+  /** Stops the upkeep timers; turns already queued still run (see {@link idle}). */
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  /** Re-runs turns for messages accepted before a crash but never answered. */
+  recoverPending(): number {
+    const pending = this.deps.store.conversations.pending();
+    for (const m of pending) {
+      const conv = this.deps.store.conversations.get(m.conversationId);
+      if (!conv) continue;
+      const msg: InboundMessage = {
+        platform: conv.platform,
+        conversationId: conv.id,
+        messageId: String(m.id),
+        author: { id: conv.authorId, name: conv.authorName },
+        text: m.text,
+        receivedAt: new Date(m.createdAt),
+      };
+      void this.queue.push(conv.id, () => this.turn(m, msg));
+    }
+    return pending.length;
+  }
+
+  /** Resolves when every queued turn and the cluster upkeep it caused have finished. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.deps.triage.idle();
+  }
+
+  /**
+   * Tells a customer something outside a turn (e.g. "the fix is out"): stores a system
+   * message in their conversation and sends it through the conversation's platform
+   * adapter. When the conversation has expired, the platform is read from the namespaced
+   * id and the message is sent without being stored. Returns false when no adapter for
+   * that platform is registered; delivery errors are logged, never thrown.
+   */
+  async notify(conversationId: string, text: string): Promise<boolean> {
+    if (this.deps.store.conversations.get(conversationId)) {
+      await this.reply(conversationId, { role: 'system', text });
+      return true;
+    }
+    const adapter = this.adapters.get(conversationId.split(':')[0] as Platform);
+    if (!adapter) return false;
+    try {
+      await adapter.send(conversationId, { text, from: 'system' });
+      return true;
+    } catch (error) {
+      this.deps.logger.error({ err: error, conversationId }, 'notification failed');
+      return false;
+    }
+  }
+
+  /** Posts failed desk posts again and re-announces handoffs past the SLA. */
+  announceDueHandoffs(now = Date.now()): Promise<number> {
+    return announceDue(this.handoffs, this.deps.handoffSlaMs, now);
+  }
+
+  private async turn(stored: StoredMessage, msg: InboundMessage): Promise<void> {
+    const { store, logger } = this.deps;
+    const log = logger.child({ conversationId: msg.conversationId, messageId: stored.id });
+    try {
+      const handoff = store.handoffs.activeFor(msg.conversationId);
+      if (handoff) {
+        store.conversations.markDone(stored.id);
+        await relayToDesk(this.handoffs, handoff, stored);
+        return;
+      }
+      this.showTyping(msg);
+      const text = redactPII(stored.text);
+      const history = store.conversations
+        .history(msg.conversationId)
+        .map((h) => ({ ...h, text: redactPII(h.text) }));
+      const knowledge = await this.deps.retriever.search(text);
+      const { result, usage } = await this.deps.assistant.respond({ history, text, knowledge });
+      log.info(
+        { state: result.state, category: result.category, assistant: usage?.model ?? 'offline' },
+        'turn',
+      );
+      await this.route(stored, msg, result, usage);
+    } catch (error) {
+      log.error({ err: error }, 'turn failed');
+      await this.reply(msg.conversationId, { role: 'system', text: APOLOGY }, stored.id).catch(
+        (e: unknown) => log.error({ err: e }, 'apology failed'),
+      );
+    }
+  }
+
+  private async route(
+    stored: StoredMessage,
+    msg: InboundMessage,
+    result: TurnResult,
+    usage: TurnUsage | undefined,
+  ): Promise<void> {
+    const { store } = this.deps;
+    const { reply, ...classification } = result;
+    const meta = { state: result.state, classification };
+    if (usage) store.conversations.recordUsage(stored.id, msg.conversationId, usage);
+    switch (result.state) {
+      case 'CONTINUE':
+        await this.reply(msg.conversationId, { role: 'bot', text: reply, meta }, stored.id);
+        return;
+      case 'RESOLVED':
+        await this.reply(msg.conversationId, { role: 'bot', text: reply, meta }, stored.id);
+        store.conversations.close(msg.conversationId);
+        return;
+      case 'ESCALATE_HUMAN':
+        await this.reply(msg.conversationId, { role: 'bot', text: reply, meta }, stored.id);
+        await openHandoff(this.handoffs, msg, classification);
+        return;
+      case 'RAISE_TICKET': {
+        // The reply that names the reference commits with the ticket, its cluster and events.
+        const { within: saved } = await this.deps.triage.raise(
+          { ...msg, classification },
+          (ticket) =>
+            store.conversations.appendReply(
+              msg.conversationId,
+              {
+                role: 'bot',
+                text: `${reply}\n\nYour ticket reference is **${ticket.ref}**.`,
+                meta: { ...meta, ticket: ticket.ref },
+              },
+              stored.id,
+            ),
+        );
+        await this.deliver(msg.conversationId, saved);
+        return;
+      }
+    }
+  }
+
+  /** Shows the customer that an answer is coming, where the platform can; never fails a turn. */
+  private showTyping({ platform, conversationId }: InboundMessage): void {
+    this.adapters
+      .get(platform)
+      ?.sendTyping?.(conversationId)
+      .catch((error: unknown) => {
+        this.deps.logger.debug({ err: error, conversationId }, 'typing indicator failed');
+      });
+  }
+
+  /** Stores a bot/agent/system message and delivers it on the conversation's platform. */
+  private async reply(
+    conversationId: string,
+    message: { role: 'bot' | 'agent' | 'system'; text: string; authorName?: string; meta?: object },
+    answering?: number,
+  ): Promise<void> {
+    const saved = this.deps.store.conversations.appendReply(conversationId, message, answering);
+    await this.deliver(conversationId, saved);
+  }
+
+  private async deliver(conversationId: string, saved: StoredMessage): Promise<void> {
+    this.emit('message', saved);
+    const conv = this.deps.store.conversations.get(conversationId);
+    const adapter = conv ? this.adapters.get(conv.platform) : undefined;
+    if (!adapter) return;
+    try {
+      await adapter.send(conversationId, {
+        text: saved.text,
+        from: saved.role === 'customer' ? 'bot' : saved.role,
+        ...(saved.authorName ? { agentName: saved.authorName } : {}),
+        id: String(saved.id),
+      });
+    } catch (error) {
+      this.deps.logger.error({ err: error, conversationId }, 'delivery to platform failed');
+    }
+  }
+
+  /** Handoff changes, and messages of conversations that have (or had) a handoff. */
+  private followDesk(listener: (event: DeskEvent) => void): () => void {
+    const onHandoff = (handoff: Handoff) => listener({ type: 'handoff', handoff });
+    const onMessage = (message: StoredMessage) => {
+      // The newest handoff, resolved included, so the resolution notice reaches the desk too.
+      const h = this.deps.store.handoffs.latestFor(message.conversationId);
+      if (h) listener({ type: 'message', handoffId: h.id, message });
+    };
+    this.on('handoff', onHandoff);
+    this.on('message', onMessage);
+    return () => {
+      this.off('handoff', onHandoff);
+      this.off('message', onMessage);
+    };
+  }
+}

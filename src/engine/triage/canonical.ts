@@ -1,0 +1,117 @@
+import { redactPII } from '../redact.ts';
+
+/** Longest canonical phrase, in characters. */
+const MAX_PHRASE_CHARS = 160;
+
+// Openers and closers that carry no problem: greetings, thanks, pleas for help.
+const GREETING =
+  /^(?:hi|hello|hey|hiya|dear\s+\w+|good\s+(?:morning|afternoon|evening)|greetings)(?:\s+(?:there|team|all|guys|folks|support))?\b[\s,!.:-]*/i;
+const THANKS =
+  /\b(?:thanks?(?:\s+(?:you|so\s+much|a\s+lot|in\s+advance))*|thx|ty|cheers|many\s+thanks|much\s+appreciated|regards|best)\b[\s,!.]*$/i;
+const PLEAS =
+  /\b(?:(?:can|could|would)\s+(?:you|someone|anyone)\s+(?:please\s+)?help(?:\s+me)?(?:\s+with\s+this)?|please\s+help(?:\s+me)?|help\s+me\s+please|any\s+ideas|please\s+advise|please\s+fix(?:\s+(?:this|it))?|asap)\b[\s?!.,]*/gi;
+const FILLER =
+  /\b(?:um+|uh+|basically|actually|honestly|literally|i\s+think|i\s+guess|kind\s+of|sort\s+of|just\s+wanted\s+to\s+say|so\s+yeah)\b[\s,]*/gi;
+
+// Device, OS, browser and version details: useful to developers, noise for "what is the problem".
+// An optional lead-in ("on my", "with", "using the") goes with the detail it introduces.
+const LEAD_IN = String.raw`(?:\b(?:on|with|using|in|from)\s+(?:an?\s+|my\s+|the\s+|our\s+)?)?`;
+const DEVICE = new RegExp(
+  [
+    String.raw`(?:iphone|ipad|pixel|galaxy|samsung(?:\s+galaxy)?|oneplus|huawei|xiaomi|moto(?:rola)?)(?:\s+(?:[a-z]?\d+[a-z]*|pro|max|plus|ultra|mini|note|fold|flip|se))*\b`,
+    String.raw`(?:ios|ipados|android|macos|mac\s*os(?:\s*x)?|windows|ubuntu|linux|chrome\s*os)\s*v?\d+(?:\.\d+)*\b`,
+    String.raw`(?:chrome|safari|firefox|edge|opera|brave)\s+v?\d+(?:\.\d+)*\b`,
+    String.raw`(?:(?:app|the)\s+)?(?:version|ver\.?|build|release)\s*v?\d+(?:\.\d+)*\b`,
+    String.raw`v\d+(?:\.\d+){1,3}\b`,
+  ]
+    .map((detail) => `${LEAD_IN}\\b${detail}`)
+    .join('|'),
+  'gi',
+);
+
+// What a removed detail can leave hanging at the end ("… closes, on my" → "… closes").
+const DANGLING = /(?:[\s,;:.!-]|\b(?:and|or|but|with|using|from)\b)+$/i;
+const DANGLING_AFTER_DETAIL = /(?:[\s,;:.!-]|\b(?:and|or|but|with|using|from|on|in|at)\b)+$/i;
+
+/** Words too common to say which problem a message is about (stripped before embedding). */
+const FUNCTION_WORDS = new Set(
+  (
+    'a an the i me my mine myself we our ours you your yours he she him her his it its they them their ' +
+    'this that these those is are was were be been being am do does did doing done have has had having ' +
+    'can could would should will shall may might must to of in on at for with from by about as into onto ' +
+    'than then so if or and but not no yes please thanks thank hi hello hey there here what which who ' +
+    'whom how why when where just still also very really some any all get got getting want wanted need ' +
+    'needed know tell help make made use used go going like way anything something someone anyone ok ' +
+    "okay possible able sure thing things one im ive id dont cant whats hows i'm i've i'd it's don't " +
+    "can't what's how's there's"
+  ).split(' '),
+);
+
+/**
+ * The offline canonical issue phrase: the customer's problem statement without greetings,
+ * thanks, pleas for help, filler or device and version details, with repeated statements
+ * dropped, personal data redacted, and cut to 160 characters at a word boundary. Parts
+ * separated by sentence ends, new lines or " — " (how summaries join customer lines) are
+ * judged one by one. Falls back to the redacted text when nothing is left.
+ */
+export function canonicalPhrase(text: string): string {
+  const redacted = redactPII(text);
+  const kept: string[] = [];
+  const seen: Array<Set<string>> = [];
+  for (const part of redacted.split(/\s+[—–]\s+|[\n\r]+|(?<=[.!?])\s+/)) {
+    const clean = cleanPart(part);
+    const words = new Set(contentWords(clean).split(' ').filter(Boolean));
+    if (words.size === 0) continue;
+    // A part whose content words all appeared already says nothing new.
+    if (seen.some((earlier) => [...words].every((w) => earlier.has(w)))) continue;
+    seen.push(words);
+    kept.push(clean);
+  }
+  const phrase = kept.join('; ') || redacted.replace(/\s+/g, ' ').trim();
+  return truncate(phrase, MAX_PHRASE_CHARS);
+}
+
+/**
+ * The content words of a phrase, lowercased and space-joined: what clustering embeds.
+ * Function words and pronouns are dropped so that two reports of one problem phrased
+ * differently ("the app closes when I open settings", "opening settings closes the app")
+ * are compared on what they are about. Returns the lowercased phrase when no word is left.
+ */
+export function contentWords(phrase: string): string {
+  const words = phrase
+    .replace(/\[(?:email|phone|card|iban|secret)\]/g, ' ')
+    .toLowerCase()
+    .replace(/[\u2018\u2019`]/g, "'")
+    .match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu);
+  if (!words) return '';
+  const kept = words.filter((w) => !FUNCTION_WORDS.has(w));
+  return (kept.length > 0 ? kept : words).join(' ');
+}
+
+function cleanPart(part: string): string {
+  let details = 0;
+  let s = part
+    .replace(DEVICE, () => {
+      details++;
+      return ' ';
+    })
+    .replace(PLEAS, ' ')
+    .replace(FILLER, ' ');
+  s = s.replace(/\s+/g, ' ').trim();
+  for (let previous = ''; previous !== s; ) {
+    previous = s;
+    s = s.replace(GREETING, '').replace(THANKS, '').trim();
+  }
+  return s
+    .replace(/\s+([,.;:!?])/g, '$1')
+    .replace(/^[\s,;:.!?-]+/, '')
+    .replace(details > 0 ? DANGLING_AFTER_DETAIL : DANGLING, '')
+    .trim();
+}
+
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max + 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut.slice(0, max)).replace(/[\s,;:]+$/, '')}…`;
+}

@@ -1,0 +1,36 @@
+import type { TurnResult } from './classification.ts';
+import type { HistoryLine } from './conversation.ts';
+
+/** A knowledge passage offered to the assistant, with the section it came from. */
+export interface KnowledgeHit {
+  chunkId: number;
+  file: string;
+  /** Heading path, e.g. "Accounts and login › Resetting your password". */
+  section: string;
+  text: string;
+  /** Cosine similarity to the question (0 when found by keywords only). */
+  score: number;
+  /** True when keyword search (FTS5) also found it. */
+  keyword?: boolean;
+}
+
+/** Everything the assistant needs for one turn; the assistant itself is stateless. */
+export interface TurnInput {
+  history: HistoryLine[];
+  /** The newest customer message (already the last line of history). */
+  text: string;
+  knowledge: KnowledgeHit[];
+}
+
+/** Token usage of one model turn, recorded per message. */
+export interface TurnUsage {
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** An assistant answers one turn: the model-backed one or the offline one. */
+export interface Assistant {
+  readonly name: string;
+  respond(input: TurnInput): Promise<{ result: TurnResult; usage?: TurnUsage }>;
+}

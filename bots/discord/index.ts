@@ -86,8 +86,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChannelAdapt
     if (!target) return;
     const conversationId = discordConversationId.encode(target);
     try {
-      const accepted = await hooks.handle(toInbound(message, conversationId, text));
-      if (accepted) void sendDiscordTyping(client, conversationId).catch(() => undefined);
+      await hooks.handle(toInbound(message, conversationId, text));
     } catch (error) {
       log.error({ err: error, conversationId, messageId: message.id }, 'inbound message failed');
     }

@@ -91,9 +91,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     const { conversationId } = route.inbound;
     replyTargets.set(conversationId, ctx.message.message_id);
     try {
-      if (await hooks.handle(route.inbound)) {
-        void sendTelegramTyping(ctx.api, conversationId).catch(() => undefined);
-      }
+      await hooks.handle(route.inbound);
     } catch (error) {
       log.error({ err: error, conversationId }, 'inbound message failed');
     }

@@ -27,7 +27,7 @@ const postMessageSchema = z.object({
     .optional(),
   messageId: z.string().min(1).max(128).optional(),
 });
-export const afterSchema = z.coerce.number().int().min(0).default(0);
+const afterSchema = z.coerce.number().int().min(0).default(0);
 
 /** A posted message as the engine takes it; the visitor is the random part of the id. */
 export function toInboundMessage(

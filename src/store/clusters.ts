@@ -1,7 +1,10 @@
 import type { Platform, Priority } from '../types/index.ts';
+import { CentroidIndex, type ClusterNeighbour } from './centroid-index.ts';
 import { type ClusterRow, type ClusterStatus, type ClusterView, toView } from './cluster-views.ts';
 import type { Db } from './db.ts';
-import { hamming, sketch } from './sketch.ts';
+import { blobVector, vectorBlob } from './vector-blob.ts';
+
+export type { ClusterNeighbour } from './centroid-index.ts';
 
 /** Urgency levels of a cluster, lowest first. */
 export const URGENCIES = ['normal', 'urgent', 'critical'] as const;
@@ -47,12 +50,6 @@ export interface ClusterMember {
   createdAt: number;
 }
 
-/** One neighbour from the centroid index: cosine similarity to the query. */
-export interface ClusterNeighbour {
-  id: number;
-  similarity: number;
-}
-
 interface Row extends ClusterRow {
   centroid: Buffer;
   urgency: Urgency;
@@ -74,26 +71,6 @@ interface MemberRow {
   created_at: number;
 }
 
-/** Float32 vector to the BLOB SQLite stores. */
-export const vectorBlob = (v: Float32Array): Buffer =>
-  Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-
-/** A stored BLOB back to float32 (copied: SQLite's buffers need not be 4-byte aligned). */
-export const blobVector = (b: Buffer): Float32Array =>
-  new Float32Array(new Uint8Array(b).buffer.slice(0));
-
-/** Cosine of a (not unit) mean with a unit vector. */
-function cosineToUnit(mean: Float32Array, unit: Float32Array): number {
-  let dot = 0;
-  let norm = 0;
-  for (let d = 0; d < mean.length; d++) {
-    const m = mean[d] as number;
-    dot += m * (unit[d] as number);
-    norm += m * m;
-  }
-  return norm > 0 ? dot / Math.sqrt(norm) : 0;
-}
-
 const toRecord = (r: Row): ClusterRecord => ({
   ...toView(r),
   centroid: blobVector(r.centroid),
@@ -102,23 +79,6 @@ const toRecord = (r: Row): ClusterRecord => ({
   weightAt: r.weight_at,
   lastTicketId: r.last_ticket_id,
 });
-
-/**
- * The centroid index is scanned exactly while it has at most this many vec0 chunks (1,024
- * rows each, deleted rows included: a scan's cost is its chunks). Beyond it, `nearest`
- * short-lists by sketch first.
- */
-const EXACT_SCAN_CHUNKS = 4;
-/** Rows per vec0 chunk (sqlite-vec's default `chunk_size`). */
-const VEC0_CHUNK_ROWS = 1024;
-/** Sketch neighbours compared exactly per query: at least this many, and 2 per result. */
-const SHORTLIST = 20;
-/**
- * An indexed sketch is rewritten once the centroid's own sketch has drifted more than this
- * many bits from it (of 256: about 5 degrees). A rewrite is a delete and an insert in the
- * vec0 table, which leaves a hole; most joins move a centroid far less than this.
- */
-const SKETCH_SLACK = 8;
 
 const PATCH_COLUMNS: Record<keyof ClusterPatch, string> = {
   title: 'title',
@@ -143,11 +103,16 @@ const PATCH_COLUMNS: Record<keyof ClusterPatch, string> = {
  * never attract new tickets. Callers run each change inside `store.transaction`.
  */
 export class ClusterStore {
-  constructor(private readonly db: Db) {}
+  /** The sqlite-vec index of open centroids, and when it short-lists by sketch. */
+  private readonly index: CentroidIndex;
+
+  constructor(private readonly db: Db) {
+    this.index = new CentroidIndex(db);
+  }
 
   /** Inserts an open cluster and indexes its centroid (given unit length as `unit`). */
   create(c: NewClusterRecord, unit: Float32Array, now: number): ClusterRecord {
-    const signs = sketch(unit);
+    const signs = this.index.sketchOf(unit);
     const info = this.db
       .prepare(
         `INSERT INTO clusters (title, product_area, status, centroid, sketch, reports,
@@ -173,10 +138,7 @@ export class ClusterStore {
         c.lastTicketId,
       );
     const id = Number(info.lastInsertRowid);
-    this.db
-      .prepare('INSERT INTO cluster_vec (rowid, embedding) VALUES (?, ?)')
-      .run(BigInt(id), unit);
-    this.indexSketch(id, signs);
+    this.index.add(id, unit, signs);
     return this.get(id) as ClusterRecord;
   }
 
@@ -185,104 +147,28 @@ export class ClusterStore {
     return row ? toRecord(row) : undefined;
   }
 
-  /**
-   * The open clusters whose centroids are nearest to a unit vector, most similar first, by
-   * cosine similarity. While the index is small (`EXACT_SCAN_CHUNKS`) sqlite-vec scans every
-   * centroid: it holds unit vectors by Euclidean distance d, so the cosine is 1 - d²/2.
-   * Beyond that, sqlite-vec finds the `SHORTLIST` nearest sketches by Hamming distance and
-   * those centroids are compared exactly; a third of the data and a fraction of the
-   * arithmetic of the full scan (docs/clustering.md, "Cost", has the recall).
-   */
+  /** The open clusters nearest to a unit vector, most similar first (see CentroidIndex). */
   nearest(unit: Float32Array, k: number): ClusterNeighbour[] {
-    if (this.indexChunks('cluster_vec') <= EXACT_SCAN_CHUNKS) {
-      return this.db
-        .prepare<[Float32Array, number], { id: number; distance: number }>(
-          'SELECT rowid AS id, distance FROM cluster_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance',
-        )
-        .all(unit, k)
-        .map((r) => ({ id: r.id, similarity: 1 - (r.distance * r.distance) / 2 }));
-    }
-    return this.db
-      .prepare<[Buffer, number], { id: number; centroid: Buffer }>(
-        `SELECT s.rowid AS id, c.centroid FROM cluster_sketch s JOIN clusters c ON c.id = s.rowid
-         WHERE s.embedding MATCH vec_bit(?) AND s.k = ?`,
-      )
-      .all(sketch(unit), Math.max(SHORTLIST, 2 * k))
-      .map((r) => ({ id: r.id, similarity: cosineToUnit(blobVector(r.centroid), unit) }))
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, k);
+    return this.index.nearest(unit, k);
   }
 
-  /** Chunks of a vec0 table (its shadow table `<name>_chunks`), deleted rows' included. */
-  private indexChunks(table: 'cluster_vec' | 'cluster_sketch'): number {
-    return (
-      this.db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}_chunks`).get()?.n ?? 0
-    );
-  }
-
-  /**
-   * Stores the running mean and re-indexes the cluster (when open) by its unit direction;
-   * its sketch only once it has drifted past `SKETCH_SLACK`.
-   */
+  /** Stores the running mean and, when the cluster is open, re-indexes its direction. */
   saveCentroid(id: number, mean: Float32Array, unit: Float32Array): void {
     this.db.prepare('UPDATE clusters SET centroid = ? WHERE id = ?').run(vectorBlob(mean), id);
-    this.db.prepare('UPDATE cluster_vec SET embedding = ? WHERE rowid = ?').run(unit, BigInt(id));
     const indexed = this.db
       .prepare<[number], { status: ClusterStatus; sketch: Buffer | null }>(
         'SELECT status, sketch FROM clusters WHERE id = ?',
       )
       .get(id);
     if (indexed?.status !== 'open') return;
-    const signs = sketch(unit);
-    if (indexed.sketch && hamming(indexed.sketch, signs) <= SKETCH_SLACK) return;
-    // sqlite-vec 0.1.9 cannot UPDATE a bit[] vector (the value loses its bit type on the
-    // way), so a rewrite is a delete and an insert.
-    this.db.prepare('DELETE FROM cluster_sketch WHERE rowid = ?').run(BigInt(id));
-    this.db.prepare('UPDATE clusters SET sketch = ? WHERE id = ?').run(signs, id);
-    this.indexSketch(id, signs);
+    const rewritten = this.index.move(id, unit, indexed.sketch);
+    if (rewritten)
+      this.db.prepare('UPDATE clusters SET sketch = ? WHERE id = ?').run(rewritten, id);
   }
 
-  private indexSketch(id: number, signs: Buffer): void {
-    this.db
-      .prepare('INSERT INTO cluster_sketch (rowid, embedding) VALUES (?, vec_bit(?))')
-      .run(BigInt(id), signs);
-  }
-
-  /**
-   * Rebuilds the centroid index or the sketch index once it is more holes than rows. Both
-   * are vec0 tables, and sqlite-vec 0.1.9 reuses a deleted row's slot only in the table's
-   * newest chunk (asg017/sqlite-vec#184), so clusters closed and sketches rewritten leave
-   * holes that every scan still reads. Rebuilt in SQL from the rows they index, inside the
-   * caller's transaction. Returns the tables rebuilt.
-   */
+  /** Rebuilds an index that has become more holes than rows; returns the tables rebuilt. */
   compactIndexes(): string[] {
-    // Indexed clusters have a sketch; after an embedder change, older open ones do not.
-    const open =
-      this.db
-        .prepare<[], { n: number }>(
-          "SELECT COUNT(*) AS n FROM clusters WHERE status = 'open' AND sketch IS NOT NULL",
-        )
-        .get()?.n ?? 0;
-    const needed = Math.ceil(open / VEC0_CHUNK_ROWS);
-    const refill = {
-      cluster_vec:
-        "INSERT INTO cluster_vec (rowid, embedding) SELECT id, vec_normalize(centroid) FROM clusters WHERE status = 'open' AND sketch IS NOT NULL",
-      cluster_sketch:
-        "INSERT INTO cluster_sketch (rowid, embedding) SELECT id, vec_bit(sketch) FROM clusters WHERE status = 'open' AND sketch IS NOT NULL",
-    } as const;
-    const rebuilt: string[] = [];
-    for (const [table, sql] of Object.entries(refill)) {
-      if (this.indexChunks(table as keyof typeof refill) <= 2 * needed + 1) continue;
-      const ddl = this.db
-        .prepare<[string], { sql: string }>('SELECT sql FROM sqlite_master WHERE name = ?')
-        .get(table)?.sql;
-      if (!ddl) continue;
-      this.db.exec(`DROP TABLE ${table}`);
-      this.db.exec(ddl);
-      this.db.exec(sql);
-      rebuilt.push(table);
-    }
-    return rebuilt;
+    return this.index.compact();
   }
 
   update(id: number, patch: ClusterPatch, now: number): void {
@@ -309,8 +195,7 @@ export class ClusterStore {
         'UPDATE clusters SET status = ?, merged_into = ?, resolved_at = ?, updated_at = ? WHERE id = ?',
       )
       .run(status, mergedInto ?? null, status === 'resolved' ? now : null, now, id);
-    this.db.prepare('DELETE FROM cluster_vec WHERE rowid = ?').run(BigInt(id));
-    this.db.prepare('DELETE FROM cluster_sketch WHERE rowid = ?').run(BigInt(id));
+    this.index.remove(id);
   }
 
   /** The cluster's tickets, oldest first, with their vectors. */

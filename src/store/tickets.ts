@@ -1,5 +1,6 @@
 import type { Platform, Priority, Sentiment } from '../types/index.ts';
 import type { Db } from './db.ts';
+import { vectorBlob } from './vector-blob.ts';
 
 /** A ticket: a real problem, with its classification and redacted summary. */
 export interface Ticket {
@@ -114,9 +115,7 @@ export class TicketStore {
         canonical: t.canonical ?? null,
         areaConfidence: t.areaConfidence ?? null,
         areaSource: t.areaSource ?? null,
-        vector: t.vector
-          ? Buffer.from(t.vector.buffer, t.vector.byteOffset, t.vector.byteLength)
-          : null,
+        vector: t.vector ? vectorBlob(t.vector) : null,
       });
     const id = Number(info.lastInsertRowid);
     this.db.prepare('UPDATE tickets SET ref = ? WHERE id = ?').run(ticketRef(id), id);

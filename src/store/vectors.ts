@@ -1,6 +1,6 @@
-import { blobVector } from './clusters.ts';
 import type { Db } from './db.ts';
 import { SKETCH_BITS, sketch } from './sketch.ts';
+import { blobVector } from './vector-blob.ts';
 
 /**
  * The metric each vec0 table is built with. Centroids are stored at unit length, where

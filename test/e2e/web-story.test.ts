@@ -149,6 +149,25 @@ describe('the web chat story, through the HTTP API', () => {
     expect(messages.filter((m) => m.role === 'bot')).toHaveLength(1);
   });
 
+  it("shows a visitor web conversations only, never another platform's", async () => {
+    // A Telegram chat id is the user's id, easy to guess: the web chat must not serve it.
+    await sb.engine.handle({
+      platform: 'telegram',
+      conversationId: 'telegram:4242',
+      messageId: '4242:1',
+      author: { id: '4242', name: 'Maya' },
+      text: 'my address is 1 Main St',
+      receivedAt: new Date(),
+    });
+    await sb.engine.idle();
+    expect(sb.store.conversations.messages('telegram:4242').length).toBeGreaterThan(0);
+    const read = await fetch(`${sb.url}/web/conversations/telegram:4242/messages`);
+    expect(read.status).toBe(404);
+    expect(JSON.stringify(await read.json())).not.toContain('Main St');
+    const stream = await fetch(`${sb.url}/web/conversations/telegram:4242/stream`);
+    expect(stream.status).toBe(400);
+  });
+
   it('answers malformed input with a 400 and a reason, never a 500', async () => {
     const post = (body: string) =>
       fetch(`${sb.url}/web/messages`, {

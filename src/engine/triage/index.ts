@@ -229,13 +229,5 @@ export function createTriage(deps: TriageDeps): Triage {
   };
 }
 
-export {
-  ClusterError,
-  type ClusterErrorCode,
-  type ClusterSettings,
-  DEFAULT_CLUSTER_SETTINGS,
-} from './clusters/index.ts';
-export type { DigestOptions } from './digest/build.ts';
+export { type ClusterSettings, DEFAULT_CLUSTER_SETTINGS } from './clusters/index.ts';
 export { createNormalizer, type Normalizer } from './normalizer.ts';
-export type { Notify } from './reporters.ts';
-export { ticketView } from './tickets.ts';

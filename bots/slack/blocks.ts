@@ -142,6 +142,20 @@ const TREND: Record<string, string> = {
   steady: ':left_right_arrow: steady',
 };
 
+/** "3.2.1 ×4, 3.2.0 ×1 (since 3.2.1) · iOS ×3, Android ×2", when the reports gave any. */
+function environmentLine(e: DigestEntry): string[] {
+  const tally = (counts: Readonly<Record<string, number>>) =>
+    Object.entries(counts)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([k, n]) => `${escapeMrkdwn(k)} ×${n}`)
+      .join(', ');
+  const since = e.sinceVersion ? ` (since ${escapeMrkdwn(e.sinceVersion)})` : '';
+  const versions = tally(e.environment?.appVersions ?? {});
+  const systems = tally({ ...e.environment?.os, ...e.environment?.browsers });
+  const parts = [versions ? `${versions}${since}` : '', systems].filter(Boolean);
+  return parts.length > 0 ? [parts.join(' · ')] : [];
+}
+
 function digestEntryBlocks(e: DigestEntry, markFixed: boolean): types.KnownBlock[] {
   const area = e.productArea ? escapeMrkdwn(e.productArea) : 'no product area';
   const mix = (['critical', 'high', 'medium', 'low'] as const)
@@ -153,6 +167,7 @@ function digestEntryBlocks(e: DigestEntry, markFixed: boolean): types.KnownBlock
       `*${e.rank}. ${escapeMrkdwn(e.title)}*`,
       `${area} · ${TREND[e.trend] ?? e.trend} · urgency *${e.urgency}* · impact ${e.impact}`,
       `${e.reports} reports from ${e.uniqueReporters} people · ${e.platforms.join(', ') || 'no platform'} · ${mix || 'no priority'}`,
+      ...environmentLine(e),
     ].join('\n'),
   );
   if (markFixed)

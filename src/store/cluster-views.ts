@@ -1,3 +1,4 @@
+import type { Environment } from '../types/index.ts';
 import type { Db } from './db.ts';
 
 /** The cluster statuses of the schema. */
@@ -34,6 +35,8 @@ export interface ClusterTicketView {
   priority: string;
   status: string;
   similarity: number | null;
+  /** What the customer said about their setup; null for tickets from before 0.3. */
+  environment: Environment | null;
   createdAt: number;
 }
 
@@ -126,12 +129,20 @@ export class ClusterViewStore {
     offset: number,
   ): { tickets: ClusterTicketView[]; total: number } {
     const tickets = this.db
-      .prepare<[number, number, number], ClusterTicketView>(
+      .prepare<
+        [number, number, number],
+        Omit<ClusterTicketView, 'environment'> & { environment: string | null }
+      >(
         `SELECT id, ref, summary, canonical, product_area AS productArea, platform,
-                reporter_name AS reporterName, priority, status, similarity, created_at AS createdAt
+                reporter_name AS reporterName, priority, status, similarity, environment,
+                created_at AS createdAt
          FROM tickets WHERE cluster_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
       )
-      .all(clusterId, limit, offset);
+      .all(clusterId, limit, offset)
+      .map((t) => ({
+        ...t,
+        environment: t.environment ? (JSON.parse(t.environment) as Environment) : null,
+      }));
     const total =
       this.db
         .prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM tickets WHERE cluster_id = ?')

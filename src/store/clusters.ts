@@ -22,12 +22,26 @@ export interface ClusterRecord extends ClusterView {
   weight: number;
   weightAt: number;
   lastTicketId: number;
+  /** How the title was written; a `manual` title (a person's) is never rewritten. */
+  titleSource: TitleSource;
+  /** The reports the cluster had when its title was written. */
+  titledAtReports: number;
 }
+
+/** How a cluster's title was written: chosen from its tickets, by the model, or by a person. */
+export type TitleSource = 'extract' | 'model' | 'manual';
 
 /** The fields a new cluster starts with. */
 export type NewClusterRecord = Omit<
   ClusterRecord,
-  'id' | 'status' | 'mergedInto' | 'resolvedAt' | 'impact' | 'urgency'
+  | 'id'
+  | 'status'
+  | 'mergedInto'
+  | 'resolvedAt'
+  | 'impact'
+  | 'urgency'
+  | 'titleSource'
+  | 'titledAtReports'
 >;
 
 /** What can change on a cluster row; the centroid goes through `saveCentroid`. */
@@ -56,6 +70,8 @@ interface Row extends ClusterRow {
   weight: number;
   weight_at: number;
   last_ticket_id: number;
+  title_source: TitleSource;
+  titled_at_reports: number;
 }
 
 interface MemberRow {
@@ -78,6 +94,8 @@ const toRecord = (r: Row): ClusterRecord => ({
   weight: r.weight,
   weightAt: r.weight_at,
   lastTicketId: r.last_ticket_id,
+  titleSource: r.title_source,
+  titledAtReports: r.titled_at_reports,
 });
 
 const PATCH_COLUMNS: Record<keyof ClusterPatch, string> = {
@@ -94,6 +112,8 @@ const PATCH_COLUMNS: Record<keyof ClusterPatch, string> = {
   firstSeen: 'first_seen',
   lastSeen: 'last_seen',
   lastTicketId: 'last_ticket_id',
+  titleSource: 'title_source',
+  titledAtReports: 'titled_at_reports',
 };
 
 /**
@@ -393,6 +413,17 @@ export class ClusterStore {
       )
       .all(clusterId, limit)
       .map((r) => ({ id: r.id, vector: blobVector(r.vector) }));
+  }
+
+  /** The canonical phrases and vectors of the cluster's newest tickets, for its title. */
+  titleCandidates(clusterId: number, limit: number): { canonical: string; vector: Float32Array }[] {
+    return this.db
+      .prepare<[number, number], { canonical: string; vector: Buffer }>(
+        `SELECT canonical, vector FROM tickets WHERE cluster_id = ? AND canonical IS NOT NULL
+         AND vector IS NOT NULL ORDER BY id DESC LIMIT ?`,
+      )
+      .all(clusterId, limit)
+      .map((r) => ({ canonical: r.canonical, vector: blobVector(r.vector) }));
   }
 
   /** Tickets with an id in (`fromTicket`, `toTicket`] that have a vector and an open cluster. */

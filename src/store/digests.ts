@@ -37,6 +37,15 @@ export interface WindowTicket {
 
 type Window = { since: number; until: number };
 
+/** One distinct environment of a cluster's tickets, and how many reported it. */
+export interface EnvironmentRow {
+  appVersion: string | null;
+  os: string | null;
+  device: string | null;
+  browser: string | null;
+  n: number;
+}
+
 interface ClusterRow {
   id: number;
   title: string;
@@ -132,6 +141,36 @@ export class DigestStore {
         )
         .get(params)?.n ?? 0;
     return counts;
+  }
+
+  /**
+   * How often each environment was reported in one cluster within a window: one row per
+   * distinct (app version, OS, device, browser), tickets without an environment left out.
+   */
+  environmentIn(clusterId: number, w: Window): EnvironmentRow[] {
+    return this.db
+      .prepare<Window & { clusterId: number }, EnvironmentRow>(
+        `SELECT json_extract(environment, '$.appVersion') AS appVersion,
+                json_extract(environment, '$.os') AS os,
+                json_extract(environment, '$.device') AS device,
+                json_extract(environment, '$.browser') AS browser, COUNT(*) AS n
+         FROM tickets WHERE cluster_id = @clusterId AND environment IS NOT NULL
+           AND created_at >= @since AND created_at < @until
+         GROUP BY 1, 2, 3, 4`,
+      )
+      .all({ ...w, clusterId });
+  }
+
+  /** The app versions any ticket reported in a window (to tell "since 3.2.1" from "always"). */
+  appVersionsIn(w: Window): string[] {
+    return this.db
+      .prepare<Window, { v: string }>(
+        `SELECT DISTINCT json_extract(environment, '$.appVersion') AS v FROM tickets
+         WHERE environment IS NOT NULL AND created_at >= @since AND created_at < @until
+           AND json_extract(environment, '$.appVersion') IS NOT NULL`,
+      )
+      .all(w)
+      .map((r) => r.v);
   }
 
   /** The newest `limit` tickets of one cluster in a window, newest first. */

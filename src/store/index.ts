@@ -30,7 +30,7 @@ export {
 } from './clusters.ts';
 export type { Conversation } from './conversations.ts';
 export type { Db } from './db.ts';
-export type { WindowCluster, WindowTicket } from './digests.ts';
+export type { EnvironmentRow, WindowCluster, WindowTicket } from './digests.ts';
 export { EVENT_TYPES, type EventType, type OutboxEvent } from './events.ts';
 export type { KnowledgeChunk } from './knowledge.ts';
 export type { Overview } from './overview.ts';

@@ -1,4 +1,4 @@
-import type { Platform, Priority, Sentiment } from '../types/index.ts';
+import type { Environment, Platform, Priority, Sentiment } from '../types/index.ts';
 import type { Db } from './db.ts';
 import { vectorBlob } from './vector-blob.ts';
 
@@ -23,12 +23,15 @@ export interface Ticket {
   clusterId: number | null;
   /** Similarity to the cluster's centroid when the ticket joined it (why it is there). */
   similarity: number | null;
+  /** Device, OS, app version and browser as the customer gave them; null before 0.3. */
+  environment: Environment | null;
 }
 
 export type NewTicket = Omit<
   Ticket,
-  'id' | 'ref' | 'status' | 'createdAt' | 'clusterId' | 'similarity'
+  'id' | 'ref' | 'status' | 'createdAt' | 'clusterId' | 'similarity' | 'environment'
 > & {
+  environment?: Environment;
   createdAt?: number;
   /** The normalizer's short canonical issue phrase (redacted). */
   canonical?: string;
@@ -69,6 +72,7 @@ interface Row {
   created_at: number;
   cluster_id: number | null;
   similarity: number | null;
+  environment: string | null;
 }
 
 /** Ticket references start at T-1001 so they read as references, not row numbers. */
@@ -92,6 +96,7 @@ export const toTicket = (r: Row): Ticket => ({
   createdAt: r.created_at,
   clusterId: r.cluster_id,
   similarity: r.similarity,
+  environment: r.environment ? (JSON.parse(r.environment) as Environment) : null,
 });
 
 /** Tickets. Callers wrap creation, clustering and events in one transaction. */
@@ -103,10 +108,10 @@ export class TicketStore {
       .prepare(
         `INSERT INTO tickets (ref, conversation_id, platform, reporter_id, reporter_name, kind, category,
           priority, sentiment, summary, tags, product_area, created_at, canonical, area_confidence,
-          area_source, vector)
+          area_source, vector, environment)
          VALUES ('pending', @conversationId, @platform, @reporterId, @reporterName, @kind, @category,
           @priority, @sentiment, @summary, @tags, @productArea, @createdAt, @canonical,
-          @areaConfidence, @areaSource, @vector)`,
+          @areaConfidence, @areaSource, @vector, @environment)`,
       )
       .run({
         ...t,
@@ -116,6 +121,7 @@ export class TicketStore {
         areaConfidence: t.areaConfidence ?? null,
         areaSource: t.areaSource ?? null,
         vector: t.vector ? vectorBlob(t.vector) : null,
+        environment: t.environment ? JSON.stringify(t.environment) : null,
       });
     const id = Number(info.lastInsertRowid);
     this.db.prepare('UPDATE tickets SET ref = ? WHERE id = ?').run(ticketRef(id), id);

@@ -1,4 +1,5 @@
 import type { Priority } from './classification.ts';
+import type { EnvironmentCounts } from './environment.ts';
 
 /** How a cluster's reports in the window compare with the previous window of equal length. */
 export type Trend = 'new' | 'rising' | 'falling' | 'steady';
@@ -23,6 +24,10 @@ export interface DigestEntry {
   priorityMix: Record<Priority, number>;
   /** Two or three redacted ticket summaries from the window. */
   quotes: string[];
+  /** App versions, OS, devices and browsers the window's reports gave. */
+  environment: EnvironmentCounts;
+  /** The app version the problem appeared from ("since 3.2.1"), when the reports show one. */
+  sinceVersion: string | null;
   /** The newest tickets of the window (at most {@link MAX_DIGEST_TICKETS}), oldest first. */
   ticketIds: number[];
   /** The same tickets as references (`T-1042`). */

@@ -8,4 +8,5 @@ export * from './channel.ts';
 export * from './classification.ts';
 export * from './conversation.ts';
 export * from './digest.ts';
+export * from './environment.ts';
 export * from './handoff.ts';

@@ -26,6 +26,13 @@ function entry(rank: number, clusterId: number, title: string): DigestEntry {
     quotes: ['since the update none of my photos upload', 'sync spinner forever on [email]'],
     ticketIds: [42, 43],
     ticketRefs: ['T-1042', 'T-1043'],
+    environment: {
+      appVersions: { '3.2.1': 4, '3.2.0': 1 },
+      os: { iOS: 3, Android: 2 },
+      devices: {},
+      browsers: {},
+    },
+    sinceVersion: '3.2.1',
   };
 }
 
@@ -83,6 +90,7 @@ describe('the digest in Slack', () => {
     expect(shown).toContain('2025-03-13 09:00 → 2025-03-14 09:00 UTC');
     expect(shown).toContain('*1. Photo sync stops after update*');
     expect(shown).toContain('9 reports from 7 people');
+    expect(shown).toContain('3.2.1 ×4, 3.2.0 ×1 (since 3.2.1) · iOS ×3, Android ×2');
     expect(shown).toContain('T-1042, T-1043 and 7 more');
     expect(shown).toContain('Checkout &lt;script&gt; fails');
     expect(buttonsOf(post)).toEqual(['cluster_mark_fixed', 'cluster_mark_fixed']);

@@ -212,6 +212,13 @@ describe('Slack Block Kit', () => {
       quotes: ['it fails'],
       ticketIds: [1],
       ticketRefs: ['T-1001'],
+      environment: {
+        appVersions: { '3.2.1': 4, '3.2.0': 1 },
+        os: { iOS: 3, Android: 2 },
+        devices: {},
+        browsers: {},
+      },
+      sinceVersion: '3.2.1',
     });
     const digest: Digest = {
       id: 1,

@@ -269,8 +269,12 @@ export class Engine extends EventEmitter<EngineEvents> {
         return;
       case 'RAISE_TICKET': {
         // The reply that names the reference commits with the ticket, its cluster and events.
+        const customerLines = store.conversations
+          .history(msg.conversationId)
+          .filter((h) => h.role === 'customer')
+          .map((h) => redactPII(h.text));
         const { within: saved } = await this.deps.triage.raise(
-          { ...msg, classification },
+          { ...msg, classification, customerLines },
           (ticket) =>
             store.conversations.appendReply(
               msg.conversationId,

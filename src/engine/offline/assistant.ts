@@ -1,15 +1,13 @@
 import type { Embedder } from '../../ai/types.ts';
 import type { Assistant, KnowledgeHit, TurnInput, TurnResult } from '../../types/index.ts';
-import { redactPII } from '../redact.ts';
-import { classifyOffline, DETAILS_PROMPT, type IntentScores } from './classify.ts';
+import { classifyOffline, type IntentScores } from './classify.ts';
 import { PROTOTYPES } from './intents.ts';
+import { summarize, writeReply } from './replies.ts';
 
 /** A knowledge hit at least this similar to the question counts as covering it. */
 export const COVERAGE_THRESHOLD = 0.5;
 /** Keyword-matched hits need less vector similarity to count. */
 export const KEYWORD_COVERAGE_THRESHOLD = 0.35;
-/** Longest extract quoted from the docs. */
-const MAX_EXTRACT_CHARS = 900;
 
 /**
  * The assistant that needs no model: an extractive answer from the docs with a citation,
@@ -36,12 +34,15 @@ export function createOfflineAssistant(embedder: Embedder): Assistant {
         embedder.embed([input.text]),
       ]);
       const scores = scoreIntents(vector, protos);
-      const verdict = classifyOffline(input.text, input.history, scores);
       const covering = coveringHit(input.knowledge);
-      const { askDetails, ...classification } = verdict;
+      const verdict = classifyOffline(input.text, input.history, {
+        scores,
+        covered: covering !== undefined,
+      });
+      const { missing, environment, ...classification } = verdict;
       const result: TurnResult = {
         ...classification,
-        reply: writeReply(verdict.state, askDetails, covering),
+        reply: writeReply(verdict.state, missing, environment, covering),
         summary: summarize(input),
         productArea: covering?.section ?? null,
       };
@@ -77,49 +78,4 @@ export function coveringHit(hits: readonly KnowledgeHit[]): KnowledgeHit | undef
       h.score >= COVERAGE_THRESHOLD ||
       (h.keyword === true && h.score >= KEYWORD_COVERAGE_THRESHOLD),
   );
-}
-
-function writeReply(
-  state: TurnResult['state'],
-  askDetails: boolean,
-  hit: KnowledgeHit | undefined,
-): string {
-  switch (state) {
-    case 'RESOLVED':
-      return "Glad that's sorted! If anything else comes up, just write here again.";
-    case 'ESCALATE_HUMAN':
-      return "I've asked a member of our support team to join. A human will reply right here shortly. You can keep adding details in the meantime.";
-    case 'RAISE_TICKET':
-      return "Thanks, that's what the team needs. I've filed this as a bug report so the developers can look into it.";
-    case 'CONTINUE':
-      if (askDetails) {
-        const tip = hit ? `\n\nIn the meantime, this may help:\n\n${extract(hit)}` : '';
-        return `Sorry you're running into this. ${DETAILS_PROMPT}${tip}`;
-      }
-      if (hit) return extract(hit);
-      return "I couldn't find an answer to that in our help docs. Could you tell me a bit more about what you're trying to do? If you'd rather talk to a person, just say so.";
-  }
-}
-
-/** Quotes the passage (or its opening paragraphs) and names the section it came from. */
-function extract(hit: KnowledgeHit): string {
-  let body = hit.text.trim();
-  if (body.length > MAX_EXTRACT_CHARS) {
-    const paragraphs = body.split(/\n{2,}/);
-    body = '';
-    for (const p of paragraphs) {
-      if (body && body.length + p.length > MAX_EXTRACT_CHARS) break;
-      body += `${p}\n\n`;
-    }
-    body = `${body.trim().slice(0, MAX_EXTRACT_CHARS)}…`;
-  }
-  return `${body}\n\n_Source: ${hit.section}_`;
-}
-
-/** A short redacted summary: the customer's first problem statement plus later details. */
-function summarize(input: TurnInput): string {
-  const lines = input.history.filter((h) => h.role === 'customer').map((h) => h.text.trim());
-  const text = lines.slice(-4).join(' — ') || input.text;
-  const clean = redactPII(text).replace(/\s+/g, ' ').trim();
-  return clean.length > 280 ? `${clean.slice(0, 277)}…` : clean;
 }

@@ -1,27 +1,32 @@
 import type {
   Classification,
   ConversationState,
+  Environment,
   HistoryLine,
   Priority,
   Sentiment,
 } from '../../types/index.ts';
+import { isEmptyEnvironment, parseEnvironment } from '../environment.ts';
 import {
   ANGRY,
-  BILLING,
+  BILLING_DISPUTE,
+  CIRCUMSTANCE,
   COSMETIC,
   CRITICAL,
-  ENVIRONMENT,
   HIGH,
+  HOW_TO,
   HUMAN_REQUEST,
   MALFUNCTION,
   NEGATIVE,
   POSITIVE,
   THANKS_DONE,
+  YES,
 } from './intents.ts';
 
-/** The bot's request for bug details; its presence in history means "we asked already". */
-export const DETAILS_PROMPT =
-  'To file this for the team I need a little more detail: what device or browser and app version are you on, and what exactly happens (any error message, and the steps that lead to it)?';
+/** How the bot's request for bug details begins; in history it means "we asked already". */
+export const DETAILS_LEAD = 'To file this for the team';
+/** How the bot's "not sure, want a person?" answer begins; a "yes" to it means a handoff. */
+export const NOT_SURE_LEAD = "I'm not sure our help docs cover that";
 
 /** How strongly the message resembles each intent's example sentences (cosine, 0..1). */
 export type IntentScores = Record<'human' | 'bug' | 'billing' | 'thanks', number>;
@@ -29,78 +34,104 @@ export type IntentScores = Record<'human' | 'bug' | 'billing' | 'thanks', number
 /** Above this similarity to an intent's examples, the embeddings half may decide. */
 export const PROTOTYPE_THRESHOLD = 0.8;
 
+/** What a bug report lacks before developers can act on it. */
+export type MissingDetail = 'environment' | 'circumstance';
+
 /** The offline classifier's verdict before the reply text is written. */
 export interface OfflineVerdict extends Omit<Classification, 'summary' | 'productArea'> {
-  /** True when this turn should ask the customer for bug details. */
-  askDetails: boolean;
+  /** What to ask the customer for before filing (empty: nothing to ask). */
+  missing: MissingDetail[];
+  /** The customer's setup as they gave it so far. */
+  environment: Environment;
 }
 
+/** What the classifier knows besides the words: whether the docs cover the question. */
+export interface ClassifyContext {
+  scores: IntentScores;
+  /** True when a knowledge section answers the message well. */
+  covered: boolean;
+}
+
+/** Content words a report needs, with its circumstance, to be filed without asking. */
+const DETAILED_REPORT_WORDS = 8;
+
 /**
- * Rules first, embeddings second: an explicit request for a person, billing and refunds
- * go to a human; a described malfunction becomes a ticket once there is enough detail
- * (environment plus a description, or an answer to our request for details); thanks or
- * "solved" closes the conversation; everything else is a question for the docs.
+ * Rules first, embeddings second:
+ * - thanks or "solved" closes the conversation;
+ * - a request for a person, in any wording, or a disputed charge goes to a human;
+ * - a described malfunction becomes a ticket at once when it says enough (the customer's
+ *   device, OS, version or browser, or when and where it happens in some detail), else the
+ *   bot asks once for what is missing and files on the answer, whatever it is;
+ * - everything else is a question for the docs; one the docs do not cover gets a "not
+ *   sure" and the offer of a person, and a "yes" to that offer is a handoff.
  */
 export function classifyOffline(
   text: string,
   history: readonly HistoryLine[],
-  scores: IntentScores,
+  context: ClassifyContext,
 ): OfflineVerdict {
+  const { scores } = context;
   const customerLines = history.filter((h) => h.role === 'customer').map((h) => h.text);
   const recent = customerLines.slice(-6).join('\n');
-  const lastBot = [...history].reverse().find((h) => h.role === 'bot');
-  const answeringDetails = lastBot?.text.includes(DETAILS_PROMPT) ?? false;
-  const base = {
-    sentiment: sentimentOf(text),
-    tags: tagsOf(recent),
-    askDetails: false,
-  };
+  const lastBot = [...history].reverse().find((h) => h.role === 'bot')?.text ?? '';
+  const environment = parseEnvironment(customerLines.slice(-6));
+  const base = { sentiment: sentimentOf(text), tags: tagsOf(recent), missing: [], environment };
+  const verdict = (
+    state: ConversationState,
+    kind: Classification['kind'],
+    category: string,
+    priority: Priority,
+    confidence: number,
+  ) => ({ ...base, state, kind, category, priority, confidence });
 
+  const malfunction = MALFUNCTION.test(text) || scores.bug >= PROTOTYPE_THRESHOLD;
   if (THANKS_DONE.test(text) && !MALFUNCTION.test(text)) {
-    return { ...base, ...decide('RESOLVED', 'question', 'feedback', 'low', 0.8) };
+    return verdict('RESOLVED', 'question', 'feedback', 'low', 0.8);
   }
   if (HUMAN_REQUEST.test(text) || scores.human >= PROTOTYPE_THRESHOLD) {
-    const billing = BILLING.test(recent);
-    return {
-      ...base,
-      ...decide(
-        'ESCALATE_HUMAN',
-        billing ? 'billing' : 'other',
-        billing ? 'billing' : 'handoff-request',
-        priorityOf(recent),
-        0.9,
-      ),
-    };
+    const billing = BILLING_DISPUTE.test(recent);
+    const category = billing ? 'billing' : 'handoff-request';
+    return verdict(
+      'ESCALATE_HUMAN',
+      billing ? 'billing' : 'other',
+      category,
+      priorityOf(recent),
+      0.9,
+    );
   }
-  if (BILLING.test(text) || scores.billing >= PROTOTYPE_THRESHOLD) {
-    return { ...base, ...decide('ESCALATE_HUMAN', 'billing', 'billing', priorityOf(recent), 0.85) };
+  if (lastBot.startsWith(NOT_SURE_LEAD) && YES.test(text)) {
+    return verdict('ESCALATE_HUMAN', 'other', 'handoff-request', 'low', 0.8);
   }
-  const malfunction = MALFUNCTION.test(text) || scores.bug >= PROTOTYPE_THRESHOLD;
-  if (answeringDetails || malfunction) {
+  const howTo = HOW_TO.test(text);
+  if ((BILLING_DISPUTE.test(text) && !howTo) || scores.billing >= PROTOTYPE_THRESHOLD) {
+    return verdict('ESCALATE_HUMAN', 'billing', 'billing', priorityOf(recent), 0.85);
+  }
+  const answeringDetails = lastBot.startsWith(DETAILS_LEAD);
+  // A how-to question the docs answer is a question, even when it names an error.
+  const bugReport = malfunction && !(howTo && context.covered);
+  if (answeringDetails || bugReport) {
     const kind = /\b(log\s*in|login|sign\s*in|password|2fa|two-factor|account)\b/i.test(recent)
       ? 'account'
       : 'bug';
-    const enoughDetail = answeringDetails || (ENVIRONMENT.test(recent) && wordCount(recent) >= 14);
-    if (enoughDetail) {
-      return { ...base, ...decide('RAISE_TICKET', kind, 'bug', priorityOf(recent), 0.75) };
+    const missing = answeringDetails ? [] : missingDetails(text, recent, environment);
+    if (missing.length === 0) {
+      return verdict('RAISE_TICKET', kind, 'bug', priorityOf(recent), 0.75);
     }
-    return {
-      ...base,
-      ...decide('CONTINUE', kind, 'bug', priorityOf(recent), 0.6),
-      askDetails: true,
-    };
+    return { ...verdict('CONTINUE', kind, 'bug', priorityOf(recent), 0.6), missing };
   }
-  return { ...base, ...decide('CONTINUE', 'question', 'how-to', 'low', 0.5) };
+  return verdict('CONTINUE', 'question', 'how-to', 'low', context.covered ? 0.6 : 0.3);
 }
 
-function decide(
-  state: ConversationState,
-  kind: Classification['kind'],
-  category: string,
-  priority: Priority,
-  confidence: number,
-) {
-  return { state, kind, category, priority, confidence };
+/**
+ * What a report lacks: the environment when the customer gave none (asked once, never
+ * again once given), and the circumstance when the report is too short to reproduce.
+ */
+function missingDetails(text: string, recent: string, env: Environment): MissingDetail[] {
+  const detailed = contentWordCount(recent) >= DETAILED_REPORT_WORDS && CIRCUMSTANCE.test(recent);
+  if (!isEmptyEnvironment(env))
+    return contentWordCount(text) >= 3 || detailed ? [] : ['circumstance'];
+  if (detailed) return [];
+  return CIRCUMSTANCE.test(recent) ? ['environment'] : ['environment', 'circumstance'];
 }
 
 function priorityOf(text: string): Priority {
@@ -134,6 +165,9 @@ function tagsOf(text: string): string[] {
   return TAG_PATTERNS.filter(([, re]) => re.test(text)).map(([tag]) => tag);
 }
 
-function wordCount(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
+const STOP =
+  /^(a|an|the|i|me|my|it|its|is|are|was|were|be|to|of|in|on|at|for|and|or|but|this|that|so|just|when|with|do|does|did)$/i;
+
+function contentWordCount(text: string): number {
+  return text.split(/[^\p{L}\p{N}']+/u).filter((w) => w && !STOP.test(w)).length;
 }

@@ -12,6 +12,22 @@ const PLEAS =
   /\b(?:(?:can|could|would)\s+(?:you|someone|anyone)\s+(?:please\s+)?help(?:\s+me)?(?:\s+with\s+this)?|please\s+help(?:\s+me)?|help\s+me\s+please|any\s+ideas|please\s+advise|please\s+fix(?:\s+(?:this|it))?|asap)\b[\s?!.,]*/gi;
 const FILLER =
   /\b(?:um+|uh+|basically|actually|honestly|literally|i\s+think|i\s+guess|kind\s+of|sort\s+of|just\s+wanted\s+to\s+say|so\s+yeah)\b[\s,]*/gi;
+// What customers add while they wait, which says nothing about the problem itself: "that
+// did not help", "this is a bug:", "still happening", "any update?", "as I said".
+const LEFTOVERS = new RegExp(
+  [
+    String.raw`(?:that|this|it)\s+(?:did\s*n[o']t|didn'?t|does\s*n[o']t|doesn'?t|won'?t)\s+(?:help|work|fix\s+it)`,
+    String.raw`(?:this|it)\s+(?:is|'s|looks\s+like)\s+(?:a|definitely\s+a)\s+bug\b\s*[:,-]?`,
+    String.raw`(?:it'?s|it\s+is|this\s+is)?\s*still\s+(?:happening|broken|not\s+(?:working|fixed))`,
+    String.raw`(?:any|an)\s+(?:update|news|eta)(?:\s+on\s+this)?`,
+    String.raw`(?:as\s+i\s+said|like\s+i\s+said|i\s+told\s+you|i\s+already\s+(?:tried|did)\s+(?:that|this|it)|tried\s+that(?:\s+already)?)`,
+    String.raw`(?:same\s+(?:problem|issue|thing)(?:\s+(?:again|here))?)`,
+    String.raw`(?:yes|yeah|yep|no|nope|ok(?:ay)?|sure)(?=\s*(?:[,.;!?]|$))`,
+  ]
+    .map((p) => `\\b${p}`)
+    .join('|'),
+  'gi',
+);
 
 // Device, OS, browser and version details: useful to developers, noise for "what is the problem".
 // An optional lead-in ("on my", "with", "using the") goes with the detail it introduces.
@@ -22,7 +38,11 @@ const DEVICE = new RegExp(
     String.raw`(?:ios|ipados|android|macos|mac\s*os(?:\s*x)?|windows|ubuntu|linux|chrome\s*os)\s*v?\d+(?:\.\d+)*\b`,
     String.raw`(?:chrome|safari|firefox|edge|opera|brave)\s+v?\d+(?:\.\d+)*\b`,
     String.raw`(?:(?:app|the)\s+)?(?:version|ver\.?|build|release)\s*v?\d+(?:\.\d+)*\b`,
+    String.raw`(?:app|application|client)\s+v?\d+(?:\.\d+){1,3}\b`,
     String.raw`v\d+(?:\.\d+){1,3}\b`,
+    String.raw`\d+\.\d+\.\d+\b`,
+    // A bare OS or browser name said as a detail ("…, Ubuntu", "on Windows").
+    String.raw`(?:ios|ipados|android|macos|windows|ubuntu|linux|chrome\s*os)\b(?!\s+(?:app|version|update))`,
   ]
     .map((detail) => `${LEAD_IN}\\b${detail}`)
     .join('|'),
@@ -48,17 +68,16 @@ const FUNCTION_WORDS = new Set(
 );
 
 /**
- * The offline canonical issue phrase: the customer's problem statement without greetings,
- * thanks, pleas for help, filler or device and version details, with repeated statements
- * dropped, personal data redacted, and cut to 160 characters at a word boundary. Parts
- * separated by sentence ends, new lines or " — " (how summaries join customer lines) are
- * judged one by one. Falls back to the redacted text when nothing is left.
+ * The statements of a text that say something about the problem: split at sentence ends,
+ * new lines and " — " (how summaries join customer lines), each without greetings, thanks,
+ * pleas for help, filler, conversational leftovers or device and version details, and
+ * without statements whose content words all came before. Redacted. Empty when nothing
+ * is left (a line that only gives the app version, or only says "that did not help").
  */
-export function canonicalPhrase(text: string): string {
-  const redacted = redactPII(text);
+export function problemStatements(text: string): string[] {
   const kept: string[] = [];
   const seen: Array<Set<string>> = [];
-  for (const part of redacted.split(/\s+[—–]\s+|[\n\r]+|(?<=[.!?])\s+/)) {
+  for (const part of redactPII(text).split(/\s+[—–]\s+|[\n\r]+|(?<=[.!?])\s+/)) {
     const clean = cleanPart(part);
     const words = new Set(contentWords(clean).split(' ').filter(Boolean));
     if (words.size === 0) continue;
@@ -67,7 +86,15 @@ export function canonicalPhrase(text: string): string {
     seen.push(words);
     kept.push(clean);
   }
-  const phrase = kept.join('; ') || redacted.replace(/\s+/g, ' ').trim();
+  return kept;
+}
+
+/**
+ * The offline canonical issue phrase: the {@link problemStatements} joined with "; ", cut
+ * to 160 characters at a word boundary. Falls back to the redacted text when nothing is left.
+ */
+export function canonicalPhrase(text: string): string {
+  const phrase = problemStatements(text).join('; ') || redactPII(text).replace(/\s+/g, ' ').trim();
   return truncate(phrase, MAX_PHRASE_CHARS);
 }
 
@@ -96,6 +123,7 @@ function cleanPart(part: string): string {
       return ' ';
     })
     .replace(PLEAS, ' ')
+    .replace(LEFTOVERS, ' ')
     .replace(FILLER, ' ');
   s = s.replace(/\s+/g, ' ').trim();
   for (let previous = ''; previous !== s; ) {

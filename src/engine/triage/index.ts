@@ -27,6 +27,11 @@ export interface TicketReport {
   author: { id: string; name: string };
   /** The customer's own words, normalized when the classification's summary is empty. */
   text?: string;
+  /**
+   * What the customer wrote in the conversation, oldest first (redacted): their device, OS,
+   * app version and browser are read from it. Default: `text`.
+   */
+  customerLines?: readonly string[];
   classification: Classification;
   /** When it was reported, epoch ms (default: now). */
   at?: number;

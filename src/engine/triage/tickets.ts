@@ -1,6 +1,7 @@
 import type { Embedder } from '../../ai/types.ts';
 import type { NewTicket, Store, Ticket } from '../../store/index.ts';
 import type { Classification, InboundMessage } from '../../types/index.ts';
+import { parseEnvironment } from '../environment.ts';
 import { redactPII } from '../redact.ts';
 import { contentWords } from './canonical.ts';
 import {
@@ -10,6 +11,7 @@ import {
   DEFAULT_CLUSTER_SETTINGS,
 } from './clusters/index.ts';
 import type { Normalizer } from './normalizer.ts';
+import { titleFromPhrase } from './titles.ts';
 
 /** What turns a report into product terms and a vector: the normalizer and clustering's embedder. */
 export interface TicketPreparer {
@@ -49,6 +51,7 @@ export function ticketView(t: Ticket) {
     platform: t.platform,
     conversationId: t.conversationId,
     reporter: { id: t.reporterId, name: t.reporterName },
+    environment: t.environment ?? { device: null, os: null, appVersion: null, browser: null },
     createdAt: new Date(t.createdAt).toISOString(),
   };
 }
@@ -65,7 +68,10 @@ export function ticketEventData(t: Ticket): Record<string, unknown> {
  */
 export async function prepareTicket(
   triage: TicketPreparer,
-  msg: Pick<InboundMessage, 'conversationId' | 'platform' | 'author'> & { text?: string },
+  msg: Pick<InboundMessage, 'conversationId' | 'platform' | 'author'> & {
+    text?: string;
+    customerLines?: readonly string[];
+  },
   c: Classification,
   now = Date.now(),
 ): Promise<PreparedTicket> {
@@ -82,6 +88,9 @@ export async function prepareTicket(
     summary,
     tags: c.tags,
     productArea: c.productArea,
+    environment: parseEnvironment(
+      (msg.customerLines ?? [msg.text ?? summary]).map((line) => redactPII(line)),
+    ),
     createdAt: now,
   };
   const issue = await triage.normalizer.normalize(summary.trim() || redactPII(msg.text ?? ''));
@@ -118,7 +127,7 @@ export function createTicket(
       {
         id: created.id,
         vector: prepared.vector,
-        title: prepared.ticket.canonical ?? created.summary,
+        title: titleFromPhrase(prepared.ticket.canonical ?? created.summary) || created.summary,
         productArea: created.productArea,
         platform: created.platform,
         reporterId: created.reporterId,

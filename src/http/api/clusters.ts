@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { countEnvironments, sinceVersion } from '../../engine/environment.ts';
 import { trendOf } from '../../engine/triage/digest/build.ts';
 import type { Triage } from '../../engine/triage/index.ts';
 import { CLUSTER_STATUSES, type ClusterView, type Store } from '../../store/index.ts';
@@ -58,7 +59,7 @@ export function clusterRoutes({ store, triage }: ClusterRoutesDeps): Router {
   const now = () => Date.now();
 
   /** A cluster as the API shows it; times ISO 8601, trend over the last 24 h. */
-  const clusterJson = (c: ClusterView, at = now()) => {
+  const clusterJson = (c: ClusterView, at = now(), known?: readonly string[]) => {
     const last24h = store.digests.reportsIn(c.id, { since: at - DAY_MS, until: at + 1 });
     const previous24h = store.digests.reportsIn(c.id, {
       since: at - 2 * DAY_MS,
@@ -79,11 +80,25 @@ export function clusterRoutes({ store, triage }: ClusterRoutesDeps): Router {
       urgency: c.urgency,
       impact: Math.round(c.impact * 100) / 100,
       trend: trendOf(last24h, previous24h, c.firstSeen, at - DAY_MS),
+      ...environmentOf(c.id, at, known),
       reportsLast24h: last24h,
       firstSeen: new Date(c.firstSeen).toISOString(),
       lastSeen: new Date(c.lastSeen).toISOString(),
       resolvedAt: c.resolvedAt === null ? null : new Date(c.resolvedAt).toISOString(),
     };
+  };
+  /** Versions anyone ran in the last 90 days: what "since 3.2.1" is judged against. */
+  const knownVersions = (at: number) =>
+    store.digests.appVersionsIn({ since: at - 90 * DAY_MS, until: at + 1 });
+  const environmentOf = (
+    clusterId: number,
+    at: number,
+    known: readonly string[] = knownVersions(at),
+  ) => {
+    const environment = countEnvironments(
+      store.digests.environmentIn(clusterId, { since: 0, until: at + 1 }),
+    );
+    return { environment, sinceVersion: sinceVersion(environment, known) };
   };
   const mustGet = (clusterId: number): ClusterView => {
     const cluster = store.clusterViews.get(clusterId);
@@ -106,8 +121,9 @@ export function clusterRoutes({ store, triage }: ClusterRoutesDeps): Router {
     const { status, limit, offset } = parseOr400(listQuery, req.query);
     const page = store.clusterViews.list(status, limit, offset);
     const at = now();
+    const known = knownVersions(at);
     res.json({
-      clusters: page.clusters.map((c) => clusterJson(c, at)),
+      clusters: page.clusters.map((c) => clusterJson(c, at, known)),
       total: page.total,
       limit,
       offset,

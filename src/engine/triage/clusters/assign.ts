@@ -2,6 +2,7 @@ import type { ClusterNeighbour, ClusterRecord, Store } from '../../../store/inde
 import type { Platform, Priority } from '../../../types/index.ts';
 import { decay, reportWeight } from './impact.ts';
 import { mergeClusters } from './operations.ts';
+import { retitleCluster } from './retitle.ts';
 import type { ClusterSettings } from './settings.ts';
 import { majorityArea, refreshImpact } from './upkeep.ts';
 import { addToMean, cosine, unit } from './vector-math.ts';
@@ -57,6 +58,7 @@ export function assignTicket(
       ? join(store, t, v, store.clusters.get(nearest.id) as ClusterRecord, nearest.similarity, now)
       : start(store, t, v, now);
   const clusterId = mergeNearDuplicates(store, assignment.clusterId, candidates, settings, now);
+  retitleCluster(store, clusterId, now);
   refreshImpact(store, clusterId, now);
   if (clusterId === assignment.clusterId) return assignment;
   const similarity = store.tickets.get(t.id)?.similarity ?? assignment.similarity;

@@ -1,7 +1,9 @@
 import type { ClusterRecord, Store } from '../../../store/index.ts';
+import { titleFromPhrase } from '../titles.ts';
 import { ClusterError } from './errors.ts';
 import { resolvedEventData } from './events.ts';
 import { decay } from './impact.ts';
+import { retitleCluster } from './retitle.ts';
 import { rebuildCluster, refreshImpact } from './upkeep.ts';
 import { combineMeans, cosine, meanOf, unit } from './vector-math.ts';
 
@@ -96,6 +98,7 @@ export function mergeClusters(
   }
   rescoreMoved(store, targetId, moved);
   store.clusters.audit(targetId, 'merged', actor, { sources, tickets: moved.length, ...why }, now);
+  retitleCluster(store, targetId, now);
   return refreshImpact(store, targetId, now);
 }
 
@@ -130,7 +133,7 @@ export function splitCluster(
   const first = moving[0] as (typeof moving)[number];
   const created = store.clusters.create(
     {
-      title: first.canonical ?? c.title,
+      title: titleFromPhrase(first.canonical ?? '') || c.title,
       productArea: first.productArea ?? c.productArea,
       centroid: mean,
       reports: 0,
@@ -152,6 +155,8 @@ export function splitCluster(
   rebuildCluster(store, created.id, now);
   const ids = moving.map((m) => m.id);
   rescoreMoved(store, created.id, ids);
+  retitleCluster(store, created.id, now, true);
+  retitleCluster(store, clusterId, now);
   store.clusters.audit(clusterId, 'split', actor, { ticketIds: ids, into: created.id }, now);
   store.clusters.audit(created.id, 'split', actor, { ticketIds: ids, from: clusterId }, now);
   return created.id;

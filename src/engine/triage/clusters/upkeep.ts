@@ -2,6 +2,7 @@ import type { ClusterMember, ClusterRecord, Store, Urgency } from '../../../stor
 import { URGENCIES } from '../../../store/index.ts';
 import { escalatedEventData } from './events.ts';
 import { decay, IMPACT, impactScore, urgencyOf, weightOf } from './impact.ts';
+import { retitleCluster } from './retitle.ts';
 import { meanOf, unit } from './vector-math.ts';
 
 /**
@@ -109,5 +110,6 @@ export function rebuildCluster(store: Store, clusterId: number, now: number): Cl
     },
     now,
   );
+  retitleCluster(store, clusterId, now);
   return refreshImpact(store, clusterId, now);
 }

@@ -9,6 +9,7 @@ import {
   type StoredDigest,
   type Trend,
 } from '../../../types/index.ts';
+import { countEnvironments, sinceVersion } from '../../environment.ts';
 import { redactPII } from '../../redact.ts';
 
 export { renderDigestMarkdown } from './markdown.ts';
@@ -31,6 +32,8 @@ export const MAX_DIGEST_WINDOW_MS = 366 * 86_400_000;
 const QUOTES = 3;
 const QUOTE_CHARS = 200;
 const SAMPLE_TICKETS = 50;
+/** How far back the versions customers run are looked up, before the window. */
+const KNOWN_VERSIONS_MS = 90 * 86_400_000;
 
 /**
  * The trend of a cluster against the previous window of equal length: `new` when the
@@ -62,6 +65,8 @@ export function buildDigest(store: DigestSource, options: DigestOptions, now = D
   const previous = { since: since - (until - since), until: since };
   return store.transaction(() => {
     const { total, top } = store.digests.activeClusters(window, topN);
+    // Versions anyone ran lately: a problem seen only from one of them on is "since" it.
+    const known = store.digests.appVersionsIn({ since: since - KNOWN_VERSIONS_MS, until });
     const entries = top.map((c, i): DigestEntry => {
       // A cluster whose whole life lies inside the window: its own counters are the window's.
       const counts =
@@ -71,6 +76,7 @@ export function buildDigest(store: DigestSource, options: DigestOptions, now = D
       const previousReports = store.digests.reportsIn(c.clusterId, previous);
       const newest = store.digests.newestIn(c.clusterId, window, SAMPLE_TICKETS);
       const listed = newest.slice(0, MAX_DIGEST_TICKETS).reverse();
+      const environment = countEnvironments(store.digests.environmentIn(c.clusterId, window));
       return {
         rank: i + 1,
         clusterId: c.clusterId,
@@ -89,6 +95,8 @@ export function buildDigest(store: DigestSource, options: DigestOptions, now = D
           PRIORITIES.map((p) => [p, counts.priorityMix[p] ?? 0]),
         ) as Record<Priority, number>,
         quotes: pickQuotes(newest),
+        environment,
+        sinceVersion: sinceVersion(environment, known),
         ticketIds: listed.map((t) => t.id),
         ticketRefs: listed.map((t) => t.ref),
       };

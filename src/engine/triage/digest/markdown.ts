@@ -46,12 +46,33 @@ function renderEntry(e: DigestEntry): string[] {
     `- ${plural(e.reports, 'report')} from ${plural(e.uniqueReporters, 'person', 'people')} (previous window: ${e.previousReports})`,
     `- Platforms: ${e.platforms.join(', ') || 'none'}`,
     `- Priority: ${priorities || 'none'}`,
+    ...environmentLines(e),
     '',
   ];
   for (const quote of e.quotes) lines.push(`> ${oneLine(quote)}`, '');
   const more = e.reports - e.ticketRefs.length;
   lines.push(`Tickets: ${e.ticketRefs.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
   return lines;
+}
+
+/** "Versions: 3.2.1 ×4, 3.2.0 ×1 (since 3.2.1)" and "Systems: iOS ×3, Android ×2". */
+function environmentLines(e: DigestEntry): string[] {
+  // Digests stored before environments were parsed have none.
+  const versions = tally(e.environment?.appVersions ?? {});
+  const systems = tally({ ...e.environment?.os, ...e.environment?.browsers });
+  const since = e.sinceVersion ? ` (since ${e.sinceVersion})` : '';
+  return [
+    ...(versions ? [`- Versions: ${versions}${since}`] : []),
+    ...(systems ? [`- Systems: ${oneLine(systems)}`] : []),
+  ];
+}
+
+/** Counts as "a ×3, b ×1", most reported first. */
+function tally(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, n]) => `${oneLine(k)} ×${n}`)
+    .join(', ');
 }
 
 /** Keeps user text on one line so it cannot break the document's structure. */

@@ -19,6 +19,7 @@ import { createChannels } from './engine/channels.ts';
 import { Engine } from './engine/conversation/engine.ts';
 import { ingestKnowledge } from './engine/knowledge/ingest.ts';
 import { createRetriever } from './engine/knowledge/retriever.ts';
+import { createSectionCatalog } from './engine/knowledge/sections.ts';
 import { createOfflineAssistant } from './engine/offline/assistant.ts';
 import { createNormalizer, createTriage, type Triage } from './engine/triage/index.ts';
 import { createWebhookDispatcher } from './engine/webhooks/dispatcher.ts';
@@ -128,9 +129,17 @@ export async function startSwitchboard(
         });
   const web = createWebAdapter({ adminToken: admin.token, deskActions: () => engine.desk });
 
+  // The doc sections, shared by answers (retrieval) and tickets (product areas).
+  const sections = createSectionCatalog({
+    store,
+    embedder,
+    knowledgeDir: config.knowledgeDir,
+    logger,
+  });
   const normalizer = createNormalizer({
     store,
     embedder,
+    catalog: sections,
     knowledgeDir: config.knowledgeDir,
     chooser: client
       ? createModelAreaChooser({ client, model: ai.model, timeoutMs: ai.timeoutMs, logger })
@@ -151,7 +160,7 @@ export async function startSwitchboard(
   const engine = new Engine({
     store,
     assistant,
-    retriever: createRetriever(store, embedder),
+    retriever: createRetriever(store, embedder, sections),
     desk: slack && config.slack.agentChannel ? slack.desk : web.desk,
     triage,
     logger,

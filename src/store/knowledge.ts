@@ -98,7 +98,17 @@ export class KnowledgeStore {
       .map((r) => toHit(r, -r.rank));
   }
 
-  /** Every section with its vector, for deriving product areas. */
+  /** A section's chunks in document order, as hits with no score yet. */
+  chunksOf(section: string): KnowledgeHit[] {
+    return this.db
+      .prepare<[string], HitRow>(
+        'SELECT id, file, section, text FROM knowledge_chunks WHERE section = ? ORDER BY file, position',
+      )
+      .all(section)
+      .map((r) => toHit(r, 0));
+  }
+
+  /** Every section's chunks, for the section catalog. */
   sections(): Array<{ section: string; area: string; text: string }> {
     return this.db
       .prepare<[], { section: string; area: string; text: string }>(

@@ -1,43 +1,48 @@
 import type { Embedder } from '../../ai/types.ts';
 import type { Store } from '../../store/index.ts';
 import type { KnowledgeHit } from '../../types/index.ts';
+import type { SectionCatalog } from './sections.ts';
 
-/** Hybrid retrieval: sqlite-vec KNN and FTS5 BM25, fused by reciprocal rank. */
+/** Finds the doc passages that answer a question, best first. */
 export interface Retriever {
   search(query: string, k?: number): Promise<KnowledgeHit[]>;
 }
 
-const RRF_K = 60;
+/** Chunks the vector search returns when a section has several, to pick the one that answers. */
+const CHUNK_CANDIDATES = 16;
 
 /**
- * Each hit keeps its cosine similarity from the vector search as `score` (0 when it was
- * found by keywords only), so callers can judge how well the docs cover a question.
- * Order is by fused rank.
+ * Retrieval by section first: the catalog ranks the doc sections on all its evidence
+ * (similarity, glossary words and acronyms, shared vocabulary), and each of the best `k`
+ * sections contributes its chunk nearest the question (sqlite-vec KNN), or its first. Each
+ * hit's `score` is the section's match score, so callers can judge how well the docs cover
+ * the question; `keyword` says the question used the section's own words.
  */
-export function createRetriever(store: Store, embedder: Embedder): Retriever {
+export function createRetriever(
+  store: Pick<Store, 'knowledge'>,
+  embedder: Embedder,
+  catalog: SectionCatalog,
+): Retriever {
   return {
     async search(query, k = 4) {
-      const [vector] = await embedder.embed([query]);
-      const byVector = vector ? store.knowledge.searchVector(vector, 8) : [];
-      const byKeyword = store.knowledge.searchKeyword(query, 8);
-      const fused = new Map<
-        number,
-        { hit: KnowledgeHit; rrf: number; cosine: number; keyword: boolean }
-      >();
-      byVector.forEach((hit, rank) => {
-        fused.set(hit.chunkId, { hit, rrf: 1 / (RRF_K + rank), cosine: hit.score, keyword: false });
+      const ranked = (await catalog.rank(query)).slice(0, k);
+      if (ranked.length === 0) return [];
+      const needsChoice = ranked.some((m) => store.knowledge.chunksOf(m.section.name).length > 1);
+      const [vector] = needsChoice ? await embedder.embed([await catalog.correct(query)]) : [];
+      const nearest = vector ? store.knowledge.searchVector(vector, CHUNK_CANDIDATES) : [];
+      return ranked.flatMap((match): KnowledgeHit[] => {
+        const chunk =
+          nearest.find((h) => h.section === match.section.name) ??
+          store.knowledge.chunksOf(match.section.name)[0];
+        if (!chunk) return [];
+        return [
+          {
+            ...chunk,
+            score: match.score,
+            keyword: match.named || match.titleOverlap > 0 || match.bodyOverlap >= 0.5,
+          },
+        ];
       });
-      byKeyword.forEach((hit, rank) => {
-        const entry = fused.get(hit.chunkId);
-        if (entry) {
-          entry.rrf += 1 / (RRF_K + rank);
-          entry.keyword = true;
-        } else fused.set(hit.chunkId, { hit, rrf: 1 / (RRF_K + rank), cosine: 0, keyword: true });
-      });
-      return [...fused.values()]
-        .sort((a, b) => b.rrf - a.rrf)
-        .slice(0, k)
-        .map((e) => ({ ...e.hit, score: e.cosine, keyword: e.keyword }));
     },
   };
 }

@@ -39,10 +39,10 @@ export function createOfflineAssistant(embedder: Embedder): Assistant {
         scores,
         covered: covering !== undefined,
       });
-      const { missing, environment, ...classification } = verdict;
+      const { missing, environment, offerReport, ...classification } = verdict;
       const result: TurnResult = {
         ...classification,
-        reply: writeReply(verdict.state, missing, environment, covering),
+        reply: writeReply(verdict.state, missing, environment, covering, offerReport),
         summary: summarize(input),
         productArea: covering?.section ?? null,
       };

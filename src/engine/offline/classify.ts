@@ -9,6 +9,7 @@ import type {
 import { isEmptyEnvironment, parseEnvironment } from '../environment.ts';
 import {
   ANGRY,
+  ASKS,
   BILLING_DISPUTE,
   CIRCUMSTANCE,
   COSMETIC,
@@ -20,11 +21,14 @@ import {
   NEGATIVE,
   POSITIVE,
   THANKS_DONE,
+  WISH,
   YES,
 } from './intents.ts';
 
 /** How the bot's request for bug details begins; in history it means "we asked already". */
 export const DETAILS_LEAD = 'To file this for the team';
+/** How the bot offers to file a problem it answered from the docs; setup details after it file it. */
+export const REPORT_OFFER = "If that isn't what you're seeing";
 /** How the bot's "not sure, want a person?" answer begins; a "yes" to it means a handoff. */
 export const NOT_SURE_LEAD = "I'm not sure our help docs cover that";
 
@@ -43,6 +47,8 @@ export interface OfflineVerdict extends Omit<Classification, 'summary' | 'produc
   missing: MissingDetail[];
   /** The customer's setup as they gave it so far. */
   environment: Environment;
+  /** True when a docs answer should offer to file the problem instead. */
+  offerReport?: boolean;
 }
 
 /** What the classifier knows besides the words: whether the docs cover the question. */
@@ -99,27 +105,36 @@ export function classifyOffline(
       0.9,
     );
   }
-  if (lastBot.startsWith(NOT_SURE_LEAD) && YES.test(text)) {
+  if (lastBot.includes(NOT_SURE_LEAD) && YES.test(text)) {
     return verdict('ESCALATE_HUMAN', 'other', 'handoff-request', 'low', 0.8);
   }
   const howTo = HOW_TO.test(text);
   if ((BILLING_DISPUTE.test(text) && !howTo) || scores.billing >= PROTOTYPE_THRESHOLD) {
     return verdict('ESCALATE_HUMAN', 'billing', 'billing', priorityOf(recent), 0.85);
   }
-  const answeringDetails = lastBot.startsWith(DETAILS_LEAD);
-  // A how-to question the docs answer is a question, even when it names an error.
-  const bugReport = malfunction && !(howTo && context.covered);
-  if (answeringDetails || bugReport) {
+  const answeringDetails = lastBot.includes(DETAILS_LEAD);
+  const asks = howTo || ASKS.test(text);
+  // A question the docs answer is a question, even when it names an error or a surprise;
+  // a wish ("I want it to…") is not a report. Everything else that describes misbehaviour is.
+  const bugReport = malfunction && !((asks || WISH.test(text)) && context.covered);
+  // The customer gave their setup after a docs answer to a problem: they are reporting it.
+  const reportingAfterAnswer =
+    !isEmptyEnvironment(parseEnvironment([text])) &&
+    (lastBot.includes(REPORT_OFFER) || MALFUNCTION.test(customerLines.at(-2) ?? ''));
+  if (answeringDetails || bugReport || reportingAfterAnswer) {
     const kind = /\b(log\s*in|login|sign\s*in|password|2fa|two-factor|account)\b/i.test(recent)
       ? 'account'
       : 'bug';
-    const missing = answeringDetails ? [] : missingDetails(text, recent, environment);
+    const missing =
+      answeringDetails || reportingAfterAnswer ? [] : missingDetails(text, recent, environment);
     if (missing.length === 0) {
       return verdict('RAISE_TICKET', kind, 'bug', priorityOf(recent), 0.75);
     }
     return { ...verdict('CONTINUE', kind, 'bug', priorityOf(recent), 0.6), missing };
   }
-  return verdict('CONTINUE', 'question', 'how-to', 'low', context.covered ? 0.6 : 0.3);
+  const answer = verdict('CONTINUE', 'question', 'how-to', 'low', context.covered ? 0.6 : 0.3);
+  // A problem the docs seem to answer: answer it, and offer to file it if that was not it.
+  return { ...answer, offerReport: malfunction };
 }
 
 /**

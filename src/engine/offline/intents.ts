@@ -5,48 +5,71 @@
  * come from its docs and glossary, never from here.
  */
 
-const PERSON = String.raw`(?:some\s*one|somebody|any\s*one|anybody|a\s+(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|rep(?:resentative)?|operator|manager|supervisor)|(?:real|live|actual)\s+(?:human|person|people|agent)|(?:a\s+)?human(?:\s+being)?|(?:an?\s+)?(?:agent|operator|representative|rep|supervisor|manager)|(?:your|the|a)\s+(?:support\s+|customer\s+service\s+|service\s+|help\s*desk\s+)?(?:team|staff|support|people|humans|agents|department)|customer\s+(?:service|support|care)|support(?:\s+staff)?|people)`;
+const PERSON = String.raw`(?:some\s*one|somebody|any\s*one|anybody|a\s+(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|rep(?:resentative)?|operator|manager|supervisor)|(?:real|live|actual)\s+(?:human|person|people|agent)|(?:a\s+)?human(?:\s+being)?|(?:an?\s+)?(?:agent|operator|representative|rep|supervisor|manager|technician|engineer|specialist|expert)|(?:your|the|a)\s+(?:support\s+|customer\s+service\s+|service\s+|help\s*desk\s+)?(?:team|staff|support|people|humans|agents|department)|customer\s+(?:service|support|care)|support(?:\s+staff)?|people)`;
 
 export const HUMAN_REQUEST = new RegExp(
   [
-    // "talk to a person", "speak with your team", "chat with someone real"
-    String.raw`\b(?:talk|speak|chat|get\s+in\s+touch|be\s+in\s+touch)\s+(?:to|with)\s+${PERSON}`,
+    // "talk to a person", "speak with your team", "chat to somebody directly"
+    String.raw`\b(?:talk|speak|chat|get\s+in\s+touch|be\s+in\s+touch|go\s+through\s+(?:this|it)|deal)\s+(?:to|with)\s+${PERSON}`,
     // "put me through to someone", "connect me with an agent", "transfer me"
     String.raw`\b(?:put|patch)\s+me\s+through\b|\b(?:connect|transfer|forward|pass)\s+me\b|\bhand\s+(?:me|this)\s+(?:over|off)\b`,
-    // "can a real person look at this", "could someone from your team check"
-    String.raw`\b(?:can|could|would|will|may)\s+(?:i\s+(?:get|have|reach)\s+)?${PERSON}\s+(?:from\s+\S+\s+(?:team|support)\s+)?(?:please\s+)?(?:look|check|help|contact|call|email|reach|get\s+back|take\s+a\s+look|review|handle|see)`,
-    // "I'd like to speak", "I want a human", "I need an agent", "get me someone"
-    String.raw`\b(?:i'?d\s+like|i\s+would\s+like|i\s+want|i\s+need|let\s+me|get\s+me|give\s+me|i'?m\s+asking\s+for|requesting)\s+(?:to\s+(?:talk|speak|chat)\b|${PERSON})`,
-    // "real person please", "human please", "is anyone there", "not a bot", "stop the bot"
+    // "can a real person look at this", "could a member of staff contact me"
+    String.raw`\b(?:can|could|would|will|may)\s+(?:i\s+(?:get|have|reach)\s+)?(?:${PERSON}|a\s+member\s+of\s+(?:staff|your\s+team|the\s+team))\s+(?:from\s+\S+\s+)?(?:please\s+)?(?:look|check|help|contact|call|email|ring|reach|get\s+(?:back|in\s+touch)|take\s+a\s+look|review|handle|see|sort)`,
+    // "I'd like to speak", "I want a human", "need a human", "get me someone", "can i get an actual person"
+    String.raw`\b(?:i'?d\s+like|i\s+would\s+like|i\s+want|(?:i\s+)?need|let\s+me|get\s+me|give\s+me|i'?m\s+asking\s+for|requesting|i'?d\s+rather|can\s+i\s+(?:get|have)|could\s+i\s+(?:get|have))\s+(?:(?:help\s+from|to\s+(?:talk|speak|chat)\s+(?:to|with)|to\s+go\s+through\s+this\s+with|go\s+through\s+this\s+with)\s+)?${PERSON}`,
+    // "is there an actual human", "is there someone on your side", "anyone there?"
+    String.raw`\bis\s+there\s+(?:an?\s+)?(?:actual\s+|real\s+|live\s+)?(?:human|person|someone|somebody|anyone|agent|staff)\b|\b(?:any|some)\s*(?:one|body)\s+(?:there|around|real|on\s+your\s+(?:side|end|team))\b|\b(?:some|any)\s*(?:one|body)\s+(?:from|at|on|in)\s+(?:your|the)\s+(?:team|support|staff|side|company|office)\b|\bone\s+of\s+your\s+(?:staff|team|people|agents|colleagues)\b`,
+    // "human please", "not a bot", "you're a bot", "not an faq"
     String.raw`\b(?:human|person|agent|someone|somebody|representative|operator)[,!.\s]+please\b`,
-    String.raw`\b(?:not|no\s+more|stop\s+(?:the|this))\s+(?:a\s+)?(?:bot|robot|machine|ai|automated)\b|\bam\s+i\s+(?:talking|chatting)\s+to\s+a\s+(?:bot|robot|machine)\b|\bis\s+(?:any|some)\s*(?:one|body)\s+(?:there|around|real)\b`,
-    String.raw`\bescalat(?:e|ion)\b|\bcall\s+me\s+back\b|\bphone\s+number\s+(?:for|of)\s+support\b`,
+    String.raw`\b(?:not|no\s+more|stop\s+(?:the|this))\s+(?:a\s+|an\s+)?(?:bot|robot|machine|ai|automated|faq)\b|\b(?:am\s+i\s+(?:talking|chatting)\s+to|you'?re|you\s+are|is\s+this)\s+a\s+(?:bot|robot|machine)\b|\bis\s+(?:any|some)\s*(?:one|body)\s+(?:there|around|real)\b`,
+    // "escalate", "call me back", "a call back", "contact me", "get in touch with me", "phone number"
+    String.raw`\bescalat(?:e|ion)\b|\bcall\s*-?\s*back\b|\bcall\s+me\b|\b(?:contact|ring|email|phone)\s+me\b|\bget\s+in\s+touch\s+with\s+me\b|\bphone\s+number\b`,
   ].join('|'),
   'i',
 );
 
 // Money taken that the customer did not expect, and what they want done about it.
-const MONEY = String.raw`(?:charg(?:e|ed|es|ing)|bill(?:ed|ing)?|invoic(?:e|ed)|debit(?:ed)?|paid|pay(?:ing|ment)|took\s+(?:the\s+)?money|taken\s+from\s+my|subscription\s+fee|fee)`;
+const MONEY = String.raw`(?:charg(?:e|ed|es|ing)|bill(?:ed|ing)?|invoic(?:e|ed)|debit(?:ed)?|paid|pay(?:ing|ment)|took\s+(?:the\s+)?money|taken\s+from\s+my|subscription\s+fee|fee|price|renewal|money)`;
 export const BILLING_DISPUTE = new RegExp(
   [
-    String.raw`\b(?:refund(?:ed|s)?|money\s+back|reimburs\w+|chargeback|charge\s+back|dispute\s+(?:the|this|a)\s+(?:charge|payment)|credit\s+(?:it\s+)?back)\b`,
-    String.raw`\b(?:charged|billed|debited|invoiced)\s+(?:me\s+)?(?:twice|double|two\s+times|again|extra|too\s+much|more\s+than|the\s+wrong|for\s+something|even\s+though|after|without)\b`,
-    String.raw`\b(?:double|duplicate|unauthori[sz]ed|unexpected|unknown|extra|wrong|incorrect|mystery|surprise)\s+(?:charge|payment|bill|billing|invoice|transaction|fee)s?\b|\bovercharg\w*`,
+    String.raw`\b(?:refund(?:ed|s)?|money\s+back|reimburs\w+|chargeback|charge\s+back|dispute\s+(?:the|this|a|it)|disputing|credit\s+(?:it\s+)?back)\b`,
+    String.raw`\b(?:charged|billed|debited|invoiced)\s+(?:me\s+)?(?:twice|double|two\s+times|again|extra|too\s+much|more\s+than|the\s+wrong|for\s+(?:something|two|\d+|a\s+\w+\s+i)|even\s+though|after|without|in\s+\w+\s+and)\b`,
+    String.raw`\b(?:double|duplicate|unauthori[sz]ed|unexpected|unknown|extra|wrong|incorrect|mystery|surprise)\s+(?:charge|payment|bill|billing|invoice|transaction|fee)s?\b|\bovercharg\w*|\bdouble\s+charg\w*`,
     String.raw`\bwhy\s+(?:was|were|am|did|have|has|is)\s+(?:i|me|you|my\s+card|my\s+account|it)\s+(?:being\s+|been\s+|still\s+)?(?:${MONEY})\b`,
-    String.raw`\b(?:cancel(?:l?ed)?|unsubscribed|closed\s+my\s+account)\b.{0,60}\b(?:still|again|anyway|but)\b.{0,30}\b${MONEY}`,
-    String.raw`\b${MONEY}\b.{0,40}\bafter\s+(?:i\s+)?(?:cancel\w*|unsubscrib\w*|clos\w+)`,
-    String.raw`\b(?:want|need|give\s+me|i'?d\s+like)\s+(?:my\s+|the\s+|it\s+)?(?:money|payment|charge|it)\s+back\b`,
-    String.raw`\b(?:didn'?t|did\s+not|never)\s+(?:authori[sz]e|agree\s+to|sign\s+up\s+for|order|buy|ask\s+for)\b.{0,40}\b${MONEY}`,
+    String.raw`\b(?:cancel(?:l?ed)?|unsubscribed|downgraded|deleted|closed\s+my\s+account|sold\s+(?:the|my))\b.{0,80}\b(?:still|again|anyway|but)\b.{0,40}\b(?:${MONEY}|tak(?:e|ing)|took)`,
+    String.raw`\b${MONEY}\b.{0,40}\bafter\s+(?:i\s+)?(?:cancel\w*|unsubscrib\w*|clos\w+|delet\w+)`,
+    String.raw`\b(?:want|need|give\s+me|i'?d\s+like)\s+(?:my\s+|the\s+|it\s+|that\s+|the\s+last\s+\w+\s+\w+\s+)?(?:money|payment|charge|it|difference)?\s*(?:back|returned|reversed|refunded)\b|\bgive\s+(?:me\s+)?back\s+the\b`,
+    String.raw`\b(?:want|need)\s+(?:it|that|this|the\s+charge|the\s+payment)\s+(?:reversed|refunded|returned|cancelled)\b|\bisn'?t\s+reversed\b`,
+    String.raw`\b(?:didn'?t|did\s+not|never)\s+(?:authori[sz]e|agree\s+to|sign\s+up\s+for|order|buy|ask\s+for|click)\b.{0,60}\b(?:${MONEY}|upgrad\w+)|\b(?:${MONEY})\b.{0,40}\b(?:by\s+mistake|(?:don'?t|do\s+not)\s+recogni[sz]e|without\s+(?:my\s+)?(?:permission|consent))`,
+    String.raw`\b(?:charge|payment|bill|invoice|receipt|renewal|subscription)\b.{0,60}\b(?:(?:that'?s|is|was)\s+wrong|don'?t\s+recogni[sz]e|do\s+not\s+recogni[sz]e|but\s+(?:i'?m|i\s+am|i\s+only|the\s+price))`,
+    String.raw`\b(?:still|you'?re|you\s+are)\s+(?:taking|charging|billing)\b|\byou\s+(?:took|charged|billed)\s+(?:a\s+|me\s+|my\s+)?(?:payment|money|\$|€|£|\d)`,
+    String.raw`\bcharge\s+on\s+my\s+(?:card|account|statement|bank)\b.{0,60}\b(?:don'?t|do\s+not|didn'?t|never|anymore|not\s+mine|no\s+longer)|\bbilled\s+in\s+\w+\s+and\b|\b(?:same|one)\s+month\b.{0,20}\btwice\b`,
   ].join('|'),
   'i',
 );
 
 /** A question about how to do something ("how do I…", "where can I…", "is it possible…"). */
 export const HOW_TO =
-  /^\s*(?:(?:hi|hello|hey)[,!.\s]+)?(?:how\s+(?:do|can|could|should|would|to)\b|how\s+(?:does|is)\s+\w+\s+(?:work|set|done)|where\s+(?:do|can|is|are|should)\b|what\s+(?:is|are|does|do)\b|can\s+i\b|could\s+i\b|is\s+(?:it|there)\s+(?:possible|a\s+way)|are\s+there\b|do\s+you\s+(?:support|have|offer)|which\b|when\s+(?:do|does|will|is)\b|what'?s\s+the\s+(?:best|right)\s+way)/i;
+  /^\s*(?:(?:hi|hello|hey)[,!.\s]+)?(?:how\s+(?:do|can|could|should|would|to|much|many|long|often|am|are)\b|(?:can|could|do|does|will|would|should)\s+(?:we|my|our|you|customers?|users?|staff|shoppers|people|it|the|a|an|they)\b|what'?s\s+the\b|whats\s+the\b|what\s+(?:humidity|temperature|\w+)\s+should\b|how\s+(?:does|is)\s+\w+\s+(?:work|set|done)|where\s+(?:do|can|is|are|should)\b|what\s+(?:is|are|does|do)\b|can\s+i\b|could\s+i\b|is\s+(?:it|there)\s+(?:possible|a\s+way)|are\s+there\b|do\s+you\s+(?:support|have|offer)|which\b|when\s+(?:do|does|will|is)\b|what'?s\s+the\s+(?:best|right)\s+way)/i;
 
-export const MALFUNCTION =
-  /\b(crash(es|ed|ing)?|freez(es|ing)|froze|frozen|hangs?|hung|stuck|broken|breaks|broke|bug(gy|s)?|glitch\w*|errors?|fail(s|ed|ing|ure)?|not\s+(working|loading|showing|saving|sending|syncing|updating|arriving|opening|responding|going\s+through)|isn'?t\s+(working|loading|showing|saving|sending|syncing|updating|arriving|opening)|doesn'?t\s+(work|load|open|show|save|send|sync|update|arrive|respond|appear|do\s+anything)|don'?t\s+(work|load|arrive|show|appear)|does\s+not\s+(work|load|open|show|save|send|sync|update|arrive)|won'?t\s+(load|open|work|start|save|send|sync|let\s+me|go\s+through|connect|update)|can'?t\s+(load|open|save|log\s*in|login|sign\s*in|check\s*out|pay|connect|upload|access|see|find\s+my)|cannot\s+(load|open|save|log\s*in|login|sign\s*in|pay|connect|upload|access)|unable\s+to|no\s+longer|stopped\s+(working|syncing|sending|loading|showing|arriving)|blank\s+(screen|page)|(is|goes|went|stays|shows|turns)\s+(blank|empty|white)|white\s+screen|(keeps|kept)\s+(closing|crashing|failing|spinning|loading|logging\s+me\s+out|asking|resetting|disappearing)|closes\s+(the\s+app|itself|by\s+itself|on\s+me)|dies|died|timed?\s*out|time\s*out|nothing\s+happens|disappear(s|ed)?|vanish(es|ed)?|never\s+(arrives?|arrived|came|loads?|shows?)|(hours?|days?|way)\s+late|delayed|wrong\s+(amount|total|price|date|time|number|order|data)|shows?\s+(the\s+)?wrong|incorrect(ly)?|missing|duplicated?|twice|spinn(ing|er)|lag(s|gy|ging)?|slow(s\s+down)?|laggy|unresponsive|glitchy|corrupt(ed)?)\b/i;
+// The ways customers say a product misbehaves, in any product. Each group is one kind of
+// evidence; a message with any of them describes a malfunction.
+const SYMPTOM = String.raw`crash(?:es|ed|ing)?|freez(?:es|ing)|froze|frozen|hangs?|hung|stuck|broken|breaks|broke|bug(?:gy|s)?|glitch\w*|errors?|fail(?:s|ed|ing|ure)?|blank|empty|white\s+(?:page|screen)|spinn(?:ing|er)|lag(?:s|gy|ging)?|laggy|unresponsive|corrupt(?:ed)?|offline|unreachable|disconnect(?:s|ed|ing)?|loops?|looping|reload(?:s|ing)?|timed?\s*out|time\s*out|dies|died|dead|drain(?:s|ed|ing)?|vanish(?:es|ed)?|disappear(?:s|ed)?|missing|duplicated?|skip(?:s|ped)|ignor(?:es|ed|ing)|revert(?:s|ed|ing)?|resets?|resetting|jumps?\s+around|stopped\s+(?:working|\w+ing)|reject(?:s|ed)|twice|two\s+times|drops?\s+(?:off|out|about\s+\d+|\d+)|(?:eat(?:s|ing)?|burn(?:s|ing)?\s+through)\s+(?:the\s+)?batter(?:y|ies)|nothing\s+on\s+it|none\s+of\s+.{0,40}?\s+(?:will|would|can|do|does)\s+\w+`;
+// A negated action the product should perform: "won't stay on", "doesn't save", "isn't accepted".
+const NEGATED = String.raw`(?:won'?t|wont|doesn'?t|doesnt|does\s+not|don'?t|dont|do\s+not|didn'?t|didnt|isn'?t|isnt|is\s+not|aren'?t|arent|wasn'?t|can'?t|cant|cannot|couldn'?t|never|no\s+longer|not)\s+(?:\w+\s+)?(?:work|load|open|show|save|send|sync|update|arrive|respond|responding|appear|stay|stick|accept|accepted|valid|print|upload|download|connect|finish|complete|go\s+through|come\s+(?:on|back|through)|start|let\s+me|get\s+(?:in|into|past)|turn\s+on|charge|last|match|change|apply|take\s+effect|do\s+anything|have\s+any\s+effect)`;
+// What happened instead of what should have: "instead of 8am", "even though I changed it".
+const CONTRARY = String.raw`instead\s+of|rather\s+than|even\s+(?:though|after|when|if)|despite|(?:back|goes\s+back|went\s+back|flips?\s+back|snaps?\s+back|comes?\s+back)\s+to\s+(?:the\s+)?(?:old|default|light|normal|previous|original|\w+)|has\s+no\s+effect|does\s+nothing|nothing\s+happens|no\s+effect|keeps?\s+(?:\w+ing)|kept\s+\w+ing|all\s+the\s+time|(?:wrong|incorrect|inaccurate|way\s+too\s+(?:high|low|long|much)|off\s+by|shifted|too\s+(?:early|late|high|low|fast|slow))|(?:an?|one|two|\d+)\s+(?:hours?|days?|minutes?)\s+(?:early|late|off)|hours?\s+late|delayed|kicks?\s+me\s+(?:out|back)|closes\s+(?:it|the\s+app|itself|on\s+me)|force\s+clos\w+|quits|shuts\s+down|supposed\s+to|than\s+it\s+(?:really|actually)\s+is|(?:reads|shows|says|displays)\s+.{0,30}?(?:higher|lower|warmer|colder|more|less)\s+than|but\s+(?:i|we)\s+(?:shipped|set|chose|picked|selected|changed|use|used|did|saved|entered)`;
+export const MALFUNCTION = new RegExp(`\\b(?:${SYMPTOM}|${NEGATED}|${CONTRARY})\\b`, 'i');
+/** The strong half of {@link MALFUNCTION}: a symptom or a failed action, not just a surprise. */
+export const STRONG_MALFUNCTION = new RegExp(`\\b(?:${SYMPTOM}|${NEGATED})\\b`, 'i');
+
+/** A question asked anywhere in the message: "…, how do I allow it again", "…, what's the limit". */
+export const ASKS =
+  /\bhow\s+(?:do|can|should|would|could)\s+(?:i|we)\b|\bwhat'?s\s+the\b|\bwhats\s+the\b|\?\s*$/i;
+
+/** A wish or a request for something the product does not do: a feature request, not a bug. */
+export const WISH =
+  /^\s*(?:(?:hi|hello|hey)[,!.\s]+)?(?:i\s+(?:want|would\s+like|'d\s+like|wish)\s+(?:to|it|there|you)|we\s+(?:want|would\s+like|'d\s+like)\s+to|it\s+would\s+be\s+(?:nice|great|good|helpful)|please\s+add|can\s+you\s+(?:add|make)|feature\s+request|is\s+there\s+any\s+plan)/i;
 
 /** When or where it happens: what makes a report something developers can reproduce. */
 export const CIRCUMSTANCE =

@@ -1,7 +1,7 @@
 import type { Environment, KnowledgeHit, TurnInput, TurnResult } from '../../types/index.ts';
 import { redactPII } from '../redact.ts';
 import { problemStatements } from '../triage/canonical.ts';
-import { DETAILS_LEAD, type MissingDetail, NOT_SURE_LEAD } from './classify.ts';
+import { DETAILS_LEAD, type MissingDetail, NOT_SURE_LEAD, REPORT_OFFER } from './classify.ts';
 
 /** Longest extract quoted from the docs. */
 const MAX_EXTRACT_CHARS = 900;
@@ -19,6 +19,7 @@ export function writeReply(
   missing: readonly MissingDetail[],
   environment: Environment,
   hit: KnowledgeHit | undefined,
+  offerReport = false,
 ): string {
   switch (state) {
     case 'RESOLVED':
@@ -32,6 +33,9 @@ export function writeReply(
     case 'CONTINUE':
       if (missing.length > 0) {
         return `Sorry you're running into this. ${DETAILS_LEAD}, could you tell me ${missing.map((m) => ASK[m]).join(', and ')}?`;
+      }
+      if (hit && offerReport) {
+        return `${extract(hit)}\n\n${REPORT_OFFER}, tell me your device or browser and app version, and I'll file it for the team.`;
       }
       if (hit) return extract(hit);
       return `${NOT_SURE_LEAD}, and I'd rather not guess. Could you tell me a bit more about what you're trying to do? Or, if you'd like a person from our support team to take a look, just reply "yes".`;

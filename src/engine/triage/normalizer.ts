@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { AreaCandidate, AreaChooser } from '../../ai/choose-area.ts';
 import { describeError } from '../../ai/errors.ts';
 import type { Embedder } from '../../ai/types.ts';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/index.ts';
+import { createSectionCatalog, type Section, type SectionCatalog } from '../knowledge/sections.ts';
 import { redactPII } from '../redact.ts';
 import { canonicalPhrase } from './canonical.ts';
-import { type ProductArea, productAreasFrom, readGlossary } from './product-areas.ts';
 
 /** How the product area of an issue was decided. */
 export type AreaSource = 'embedding' | 'model' | 'low_confidence';
@@ -40,6 +39,8 @@ export interface NormalizerOptions {
   embedder: Embedder;
   /** Where `glossary.json` may live (the knowledge folder). */
   knowledgeDir?: string | undefined;
+  /** The doc sections, shared with retrieval; built from the store when absent. */
+  catalog?: SectionCatalog | undefined;
   /** The model path; without it, unclear matches are marked low-confidence. */
   chooser?: AreaChooser | undefined;
   /** Take the nearest area without asking a model at or above this similarity. Default 0.6. */
@@ -59,20 +60,15 @@ export interface Normalizer {
 /** The default similarity at which the nearest area is taken without a model. */
 export const AREA_THRESHOLD = 0.6;
 
-interface AreaIndex {
-  fingerprint: string;
-  areas: ProductArea[];
-  /** Per area: the vectors of its name, heading, each synonym and its text. */
-  probes: Float32Array[][];
-}
-
 /**
- * The normalizer. Product areas come from the knowledge sections plus the optional
- * glossary; each area is embedded once as several probes (its "H1 H2" name, its heading,
- * each glossary synonym and the opening of its text), and an issue's similarity to an area
- * is the best of its probes. The index is rebuilt when the sections or the glossary change.
+ * The normalizer. Product areas are the doc sections, ranked by the section catalog on all
+ * its evidence (similarity to the name, heading, glossary words and text; glossary words
+ * and acronyms used outright; shared vocabulary). A bug report is matched on what it is
+ * about, not how it fails: the generic words of failure ("crashes", "error", "doesn't
+ * work") are left out of the match, so "checkout crashes at the payment step" lands in
+ * checkout, not in a troubleshooting page about crashes.
  *
- * At or above `areaThreshold` the nearest area is taken with no model call. Below it the
+ * At or above `areaThreshold` the best section is taken with no model call. Below it the
  * model (if any) picks among the top candidates and also writes the canonical phrase;
  * otherwise, or when the model fails, the best guess is kept and marked low-confidence.
  */
@@ -80,42 +76,26 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
   const threshold = options.areaThreshold ?? AREA_THRESHOLD;
   const offered = options.candidates ?? 5;
   const counts = { normalized: 0, byEmbedding: 0, byModel: 0, lowConfidence: 0, modelFailures: 0 };
-  let index: Promise<AreaIndex> | undefined;
-
-  async function currentIndex(): Promise<AreaIndex> {
-    const sections = options.store.knowledge.sections();
-    const { glossary, raw } = options.knowledgeDir
-      ? await readGlossary(options.knowledgeDir, (e) =>
-          options.logger?.warn(
-            { err: describeError(e) },
-            'glossary.json is not valid JSON; ignored',
-          ),
-        )
-      : { glossary: {}, raw: '' };
-    const fingerprint = createHash('sha256')
-      .update(JSON.stringify(sections.map((s) => [s.section, s.text])))
-      .update(raw)
-      .digest('hex');
-    const cached = index ? await index.catch(() => undefined) : undefined;
-    if (cached?.fingerprint === fingerprint) return cached;
-    index = buildIndex(options.embedder, productAreasFrom(sections, glossary), fingerprint);
-    return index;
-  }
+  const catalog =
+    options.catalog ??
+    createSectionCatalog({
+      store: options.store,
+      embedder: options.embedder,
+      knowledgeDir: options.knowledgeDir,
+      logger: options.logger,
+    });
 
   return {
     async normalize(text) {
       const canonical = canonicalPhrase(text);
-      const [{ areas, probes }, [vector]] = await Promise.all([
-        currentIndex(),
-        options.embedder.embed([canonical]),
-      ]);
+      const about = withoutFailureWords(canonical);
+      const ranked = await catalog.rank(about || canonical);
       counts.normalized++;
-      const ranked = rankAreas(areas, probes, vector as Float32Array);
       const best = ranked[0];
       if (best && best.score >= threshold) {
         counts.byEmbedding++;
         return {
-          productArea: best.area.name,
+          productArea: best.section.name,
           canonical,
           confidence: best.score,
           source: 'embedding',
@@ -126,13 +106,13 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
         try {
           const choice = await options.chooser({
             text: redactPII(text),
-            candidates: top.map(({ area }) => describe(area)),
+            candidates: top.map(({ section }) => describe(section)),
           });
-          const chosen = top.find((r) => r.area.name === choice.area);
+          const chosen = top.find((r) => r.section.name === choice.area);
           counts.byModel++;
           const phrase = redactPII(choice.canonical).trim();
           return {
-            productArea: chosen?.area.name ?? null,
+            productArea: chosen?.section.name ?? null,
             canonical: phrase ? canonicalPhrase(phrase) : canonical,
             confidence: chosen?.score ?? 0,
             source: 'model',
@@ -144,7 +124,7 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
       }
       counts.lowConfidence++;
       return {
-        productArea: best?.area.name ?? null,
+        productArea: best?.section.name ?? null,
         canonical,
         confidence: best?.score ?? 0,
         source: 'low_confidence',
@@ -160,50 +140,19 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
   };
 }
 
-async function buildIndex(
-  embedder: Embedder,
-  areas: ProductArea[],
-  fingerprint: string,
-): Promise<AreaIndex> {
-  const texts = areas.map((a) => [
-    `${a.name.split(' › ')[0]} ${a.heading}`,
-    a.heading,
-    ...a.synonyms,
-    a.text,
-  ]);
-  const flat = await embedder.embed(texts.flat());
-  let at = 0;
-  const probes = texts.map((list) => {
-    const vectors = flat.slice(at, at + list.length);
-    at += list.length;
-    return vectors;
-  });
-  return { fingerprint, areas, probes };
+// How things fail, in any product: left out when matching a report to the area it is about.
+const FAILURE_WORDS =
+  /\b(?:crash(?:es|ed|ing)?|freez(?:es|ing)|froze|frozen|errors?|fail(?:s|ed|ing|ure)?|broken|breaks|bug(?:gy|s)?|glitch\w*|stuck|hangs?|not\s+working|(?:doesn'?t|does\s+not|won'?t|isn'?t|can'?t|cannot)\s+work|keeps?|kept|always|every\s*time|suddenly|anymore|again|problem|issue)\b/gi;
+
+function withoutFailureWords(phrase: string): string {
+  return phrase.replace(FAILURE_WORDS, ' ').replace(/\s+/g, ' ').trim();
 }
 
-function rankAreas(
-  areas: readonly ProductArea[],
-  probes: readonly Float32Array[][],
-  vector: Float32Array,
-): Array<{ area: ProductArea; score: number }> {
-  return areas
-    .map((area, i) => ({
-      area,
-      score: Math.max(...(probes[i] ?? []).map((p) => dotProduct(p, vector))),
-    }))
-    .sort((a, b) => b.score - a.score || a.area.name.localeCompare(b.area.name));
-}
-
-function dotProduct(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
-}
-
-function describe(area: ProductArea): AreaCandidate {
-  const words = area.synonyms.length > 0 ? ` (customers say: ${area.synonyms.join(', ')})` : '';
+function describe(section: Section): AreaCandidate {
+  const words =
+    section.synonyms.length > 0 ? ` (customers say: ${section.synonyms.join(', ')})` : '';
   return {
-    name: area.name,
-    description: `${area.heading}${words}. ${area.text.replace(/\s+/g, ' ').slice(0, 200)}`,
+    name: section.name,
+    description: `${section.heading}${words}. ${section.text.replace(/\s+/g, ' ').slice(0, 200)}`,
   };
 }

@@ -1,0 +1,81 @@
+/** The conversation evaluation's figures as the command prints them, one block per product. */
+import type { Handovers, ProductScores, Share } from './conversation-scores.ts';
+
+const pct = (s: Share) => `${(s.share * 100).toFixed(1)}% (${s.hits}/${s.total})`;
+const quote = (text: string, max = 70) =>
+  `"${text.length > max ? `${text.slice(0, max - 3)}...` : text}"`;
+
+/** One product's report, in plain text. */
+export function formatScores(s: ProductScores): string {
+  const out: string[] = [];
+  const line = (text = '') => out.push(text);
+  const list = (items: string[]) => {
+    for (const i of items) out.push(`    - ${i}`);
+  };
+  const z = s.size;
+  line(`## ${s.product}  (${s.seconds.toFixed(1)} s)`);
+  line(
+    `corpus      ${z.questions} questions, ${z.handoffs} person requests, ${z.disputes} billing disputes, ${z.reports} bug reports of ${z.problems} problems, ${z.noise} one-off reports`,
+  );
+  line();
+  line(`answers     ${pct(s.answers)} cite the expected section`);
+  list(
+    s.answers.misses.map(
+      (m) =>
+        `${m.id} ${quote(m.text, 60)}: expected ${m.expected}; cited ${m.cited}${m.routed ? ` (${m.routed})` : ''}`,
+    ),
+  );
+  const handovers = (label: string, what: string, h: Handovers) => {
+    line(
+      `${label.padEnd(12)}${pct(h)} of ${what} handed over at the first message; ${pct(h.afterAccepting)} counting a "yes" to the bot's offer`,
+    );
+    list(
+      h.misses.map(
+        (m) =>
+          `${m.id} ${quote(m.text, 60)} → ${quote(m.reply, 60)}${m.later ? ' (handed over after "yes")' : ''}`,
+      ),
+    );
+  };
+  handovers('handoffs', 'person requests', s.handoffs);
+  handovers('disputes', 'billing disputes', s.disputes);
+  const t = s.tickets;
+  line(
+    `tickets     at 1st message ${pct(t.first)}, at 2nd ${pct(t.second)}, never ${pct(t.never)}`,
+  );
+  list(t.never.reports.map((r) => `never: ${r.id} (${r.problem}): ${r.why}`));
+  list(
+    t.unexpected.map(
+      (u) => `ticket ${u.ref} filed for ${u.id}, not a bug report: ${quote(u.summary, 60)}`,
+    ),
+  );
+  const c = s.clustering;
+  line(
+    `clusters    ${c.clustersPerProblem.toFixed(2)} per problem, purity ${(c.purity * 100).toFixed(1)}%, ARI ${c.ari.toFixed(3)} (tickets of bug reports and one-offs)`,
+  );
+  list(c.perProblem.map((p) => `${p.problem}: ${p.tickets} tickets in ${p.clusters} cluster(s)`));
+  if (c.noiseInProblemClusters.length > 0) {
+    list([`one-offs inside a problem's cluster: ${c.noiseInProblemClusters.join(', ')}`]);
+  }
+  line(`areas       ${pct(s.areas)} of tickets filed under the expected area`);
+  list(s.areas.confusions.map((x) => `${x.expected} → ${x.got} (${x.ids.join(', ')})`));
+  line(`titles      ${pct(s.titles)} of the top-10 clusters have a clean title`);
+  list(s.titles.unclean.map((u) => `#${u.clusterId} ${quote(u.title, 90)}: ${u.flaws.join('; ')}`));
+  line(
+    `digest      ${s.digest.pass ? 'PASS' : 'FAIL'}: every problem with 3+ reports ranks above every one-off`,
+  );
+  list(s.digest.failures);
+  for (const e of s.digest.entries) {
+    out.push(
+      `    ${String(e.rank).padStart(2)}. [${e.label}] ${quote(e.title, 100)}, ${e.reports} reports${e.mix.includes('+') ? ` (${e.mix})` : ''}`,
+    );
+  }
+  if (s.anomalies.length > 0) {
+    line(
+      `anomalies   ${s.anomalies.length} replies look like an internal error reached the customer`,
+    );
+    list(s.anomalies.map((a) => `${a.id} [${a.role}] ${quote(a.text.replace(/\s+/g, ' '), 110)}`));
+  } else {
+    line('anomalies   none (no error text, stack trace or unanswered message reached a customer)');
+  }
+  return out.join('\n');
+}

@@ -62,6 +62,8 @@ export interface ClusterMember {
   productArea: string | null;
   areaSource: string | null;
   createdAt: number;
+  /** A person placed it (merge or split): the machine does not move it on its own. */
+  pinned: boolean;
 }
 
 interface Row extends ClusterRow {
@@ -85,6 +87,7 @@ interface MemberRow {
   product_area: string | null;
   area_source: string | null;
   created_at: number;
+  pinned: number;
 }
 
 const toRecord = (r: Row): ClusterRecord => ({
@@ -223,7 +226,7 @@ export class ClusterStore {
     return this.db
       .prepare<[number], MemberRow>(
         `SELECT id, canonical, vector, platform, reporter_id, conversation_id, priority, product_area,
-                area_source, created_at
+                area_source, created_at, pinned
          FROM tickets WHERE cluster_id = ? ORDER BY created_at, id`,
       )
       .all(clusterId)
@@ -238,7 +241,44 @@ export class ClusterStore {
         productArea: r.product_area,
         areaSource: r.area_source,
         createdAt: r.created_at,
+        pinned: r.pinned === 1,
       }));
+  }
+
+  /** Pins the tickets of these clusters: a person placed them, and the machine leaves them. */
+  pin(clusterIds: readonly number[]): void {
+    const pin = this.db.prepare('UPDATE tickets SET pinned = 1 WHERE cluster_id = ?');
+    for (const id of clusterIds) pin.run(id);
+  }
+
+  /** Records that a person split these two clusters apart; regrouping never rejoins them. */
+  setApart(a: number, b: number, now: number): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO cluster_apart (a, b, created_at) VALUES (?, ?, ?)')
+      .run(Math.min(a, b), Math.max(a, b), now);
+  }
+
+  /** Whether a person split these two clusters apart. */
+  isApart(a: number, b: number): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM cluster_apart WHERE a = ? AND b = ?')
+        .get(Math.min(a, b), Math.max(a, b)) !== undefined
+    );
+  }
+
+  /**
+   * After `from` merged into `to`: the pairs `from` was apart from are now `to`'s, and a
+   * pair of the two themselves is dropped (whoever merged them decided they are one).
+   */
+  carryApart(from: number, to: number, now: number): void {
+    const rows = this.db
+      .prepare<[number, number], { other: number }>(
+        'SELECT CASE WHEN a = ? THEN b ELSE a END AS other FROM cluster_apart WHERE ? IN (a, b)',
+      )
+      .all(from, from);
+    this.db.prepare('DELETE FROM cluster_apart WHERE ? IN (a, b)').run(from);
+    for (const { other } of rows) if (other !== to) this.setApart(to, other, now);
   }
 
   /** Records which cluster a ticket is in and how similar it was to the centroid. */
@@ -478,7 +518,7 @@ export class ClusterStore {
     const own = this.db
       .prepare<[number], { clusterId: number; reports: number }>(
         `SELECT t.cluster_id AS clusterId, c.reports FROM tickets t JOIN clusters c ON c.id = t.cluster_id
-         WHERE t.id = ? AND c.status = 'open'`,
+         WHERE t.id = ? AND c.status = 'open' AND t.pinned = 0`,
       )
       .get(ticketId);
     const votes = this.db

@@ -116,7 +116,11 @@ export function classifyOffline(
   const asks = howTo || ASKS.test(text);
   // A question the docs answer is a question, even when it names an error or a surprise;
   // a wish ("I want it to…") is not a report. Everything else that describes misbehaviour is.
-  const bugReport = malfunction && !((asks || WISH.test(text)) && context.covered);
+  // A customer who volunteers their device or version without asking anything is reporting
+  // what happens on it.
+  const gaveSetup = !isEmptyEnvironment(parseEnvironment([text]));
+  const bugReport =
+    (malfunction || (gaveSetup && !asks)) && !((asks || WISH.test(text)) && context.covered);
   // The customer gave their setup after a docs answer to a problem: they are reporting it.
   const reportingAfterAnswer =
     !isEmptyEnvironment(parseEnvironment([text])) &&

@@ -41,8 +41,10 @@ const DEVICE = new RegExp(
     String.raw`(?:app|application|client)\s+v?\d+(?:\.\d+){1,3}\b`,
     String.raw`v\d+(?:\.\d+){1,3}\b`,
     String.raw`\d+\.\d+\.\d+\b`,
-    // A bare OS or browser name said as a detail ("…, Ubuntu", "on Windows").
+    // A bare OS, browser or computer named as a detail ("…, Ubuntu", "safari on my macbook").
     String.raw`(?:ios|ipados|android|macos|windows|ubuntu|linux|chrome\s*os)\b(?!\s+(?:app|version|update))`,
+    String.raw`(?:chrome|safari|firefox|opera|brave)\b(?!\s+(?:extension|app|store|version|update))`,
+    String.raw`(?:macbook(?:\s+(?:pro|air))?|imac|chromebook|surface(?:\s+(?:pro|laptop|go))?|laptop|desktop\s+pc|pc)\b`,
   ]
     .map((detail) => `${LEAD_IN}\\b${detail}`)
     .join('|'),

@@ -140,7 +140,8 @@ export function createTriage(deps: TriageDeps): Triage {
   };
 
   const consolidateAfter = (ticketId: number): Promise<ConsolidationReport | undefined> => {
-    if (!isConsolidationDue(settings, ticketId)) return Promise.resolve(undefined);
+    const open = store.overview.get().byStatus.open ?? 0;
+    if (!isConsolidationDue(settings, ticketId, open)) return Promise.resolve(undefined);
     // The first slice waits a turn of the event loop, so the caller's reply goes out first.
     const pass = maintenance
       .then(() => new Promise<void>((resolve) => setImmediate(resolve)))

@@ -1,3 +1,4 @@
+import { MALFUNCTION } from '../offline/intents.ts';
 import { contentWords } from './canonical.ts';
 
 /** Longest title, in characters: one line in the digest, the console and Slack. */
@@ -30,6 +31,16 @@ function wordsOf(text: string): number {
 function shorten(text: string): string {
   const clean = text.replace(/…$/, '').trim();
   if (clean.length <= MAX_TITLE_CHARS) return clean;
+  // A long statement: keep the clause that says what goes wrong, after the opening clause
+  // that says where, when both fit.
+  const clauses = clean.split(/,\s+|;\s+|\s+(?:but|and\s+then|so)\s+/i).filter(Boolean);
+  const opening = clauses[0] ?? clean;
+  const failing = clauses.find((c, i) => i > 0 && MALFUNCTION.test(c));
+  if (failing && !MALFUNCTION.test(opening)) {
+    const both = `${opening}, ${failing}`;
+    if (both.length <= MAX_TITLE_CHARS) return both;
+    if (failing.length <= MAX_TITLE_CHARS) return failing;
+  }
   let cut = '';
   for (const m of clean.matchAll(CLAUSE_BREAK)) {
     if (m.index > MAX_TITLE_CHARS) break;
@@ -41,12 +52,18 @@ function shorten(text: string): string {
   return words.join(' ');
 }
 
+// Words a title cannot end on: what is left when a detail after them was cut away.
+const TRAILING =
+  /(?:\s+(?:to|the|a|an|of|for|from|with|on|in|at|by|and|or|but|since|after|before|when|while|until|into|onto|via|my|our|your|its|their|this|that|version|v))+$/i;
+
 function tidy(text: string): string {
   let t = text
     .replace(/\s+/g, ' ')
     .replace(/^[\s,;:.!?'"“”()[\]-]+/, '')
     .replace(/[\s,;:.!?'"“”([-]+$/, '')
-    .replace(/\s+([,;:.!?])/g, '$1');
+    .replace(/\s+([,;:.!?])/g, '$1')
+    .replace(TRAILING, '')
+    .replace(/[\s,;:-]+$/, '');
   // A bracket opened and never closed (a detail cut away) goes with what it held.
   if ((t.match(/\(/g)?.length ?? 0) > (t.match(/\)/g)?.length ?? 0)) {
     t = t.replace(/\s*\([^)]*$/, '');

@@ -8,6 +8,10 @@ ALTER TABLE tickets ADD COLUMN environment TEXT;
 ALTER TABLE clusters ADD COLUMN title_source TEXT NOT NULL DEFAULT 'extract';
 ALTER TABLE clusters ADD COLUMN titled_at_reports INTEGER NOT NULL DEFAULT 1;
 
+-- Tickets a person placed (by merging or splitting their cluster): the machine never moves
+-- them to another cluster one by one.
+ALTER TABLE tickets ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+
 -- Pairs of clusters a person split apart: regrouping never merges them again.
 CREATE TABLE cluster_apart (
   a INTEGER NOT NULL REFERENCES clusters (id),

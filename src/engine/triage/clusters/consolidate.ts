@@ -2,6 +2,7 @@ import type { ClusterRecord, Store } from '../../../store/index.ts';
 import { linkTicket, voteTicket } from './neighbours.ts';
 import { mergeClusters } from './operations.ts';
 import { refineCluster } from './refine.ts';
+import { regroupCluster, regroupSteps } from './regroup.ts';
 import type { ClusterSettings } from './settings.ts';
 import { rebuildCluster } from './upkeep.ts';
 import { dot, unit } from './vector-math.ts';
@@ -16,6 +17,8 @@ export interface ConsolidationReport {
   reassigned: number;
   /** Tickets moved (or single-ticket clusters merged) by their neighbours' votes. */
   voted: number;
+  /** Clusters merged by average linkage while the open set is small. */
+  regrouped: number;
   /** Small clusters that went quiet and were looked at. */
   considered: number;
   rehomed: number;
@@ -91,6 +94,13 @@ export function* consolidationSteps(
     if (store.clusters.get(id)?.status === 'open') rebuildCluster(store, id, now);
     yield;
   }
+  let regrouped = 0;
+  if (openTickets <= settings.regroup.maxOpenTickets) {
+    for (const id of new Set([...changed, ...moved])) {
+      regrouped += regroupCluster(store, settings, id, now);
+      yield;
+    }
+  }
   const { maxReports, quietTickets, minSimilarity } = settings.rehome;
   const quiet = store.clusters.quietSmall(
     maxReports,
@@ -117,6 +127,7 @@ export function* consolidationSteps(
     voted,
     considered: quiet.length,
     rehomed,
+    regrouped,
     compacted,
   };
 }
@@ -153,9 +164,21 @@ function bestHome(
   return best;
 }
 
-/** Whether the ticket with this id makes a consolidation pass due. */
-export function isConsolidationDue(settings: Readonly<ClusterSettings>, ticketId: number): boolean {
-  return settings.consolidateEvery > 0 && ticketId % settings.consolidateEvery === 0;
+/**
+ * Whether the ticket with this id makes a consolidation pass due: after every
+ * `consolidateEvery`-th ticket, and after every ticket while at most
+ * `regroup.maxOpenTickets` tickets are open (a young installation's grouping is
+ * re-examined from its first tickets; each pass then covers a cluster or two).
+ */
+export function isConsolidationDue(
+  settings: Readonly<ClusterSettings>,
+  ticketId: number,
+  openTickets: number,
+): boolean {
+  if (settings.consolidateEvery <= 0) return false;
+  return (
+    ticketId % settings.consolidateEvery === 0 || openTickets <= settings.regroup.maxOpenTickets
+  );
 }
 
 /** How long one slice of a consolidation pass may hold the event loop, in ms. */
@@ -179,8 +202,14 @@ export async function consolidateIfDue(
   now = Date.now(),
   sliceMs = CONSOLIDATION_SLICE_MS,
 ): Promise<ConsolidationReport | undefined> {
-  if (!isConsolidationDue(settings, ticketId)) return undefined;
-  const steps = consolidationSteps(store, settings, ticketId, now);
+  if (!isConsolidationDue(settings, ticketId, store.overview.get().byStatus.open ?? 0)) {
+    return undefined;
+  }
+  // Between full passes, a small installation's passes only regroup what just changed.
+  const steps =
+    ticketId % settings.consolidateEvery === 0
+      ? consolidationSteps(store, settings, ticketId, now)
+      : regroupSteps(store, settings, ticketId, now);
   for (;;) {
     const step = store.transaction(() => {
       const started = performance.now();

@@ -7,6 +7,9 @@ import { retitleCluster } from './retitle.ts';
 import { rebuildCluster, refreshImpact } from './upkeep.ts';
 import { combineMeans, cosine, meanOf, unit } from './vector-math.ts';
 
+/** The actor of the machine's own changes (assignment, consolidation, regrouping). */
+export const SYSTEM = 'system';
+
 /** Who to tell that the fix is out: one entry per reporter, where they last reported. */
 export interface ReporterToNotify {
   conversationId: string;
@@ -59,6 +62,8 @@ export function mergeClusters(
   }
   let target = openCluster(store, targetId);
   const absorbed = sources.map((id) => openCluster(store, id));
+  // What a person merged is one problem for good: the machine moves none of it apart.
+  if (actor !== SYSTEM) store.clusters.pin([targetId, ...sources]);
   const moved: number[] = [];
   const why = reason ? { reason } : {};
   for (const source of absorbed) {
@@ -67,6 +72,7 @@ export function mergeClusters(
     store.clusters.moveAll(source.id, targetId);
     const newReporters = store.clusters.moveReporters(source.id, targetId);
     store.clusters.close(source.id, 'merged', now, targetId);
+    store.clusters.carryApart(source.id, targetId, now);
     store.clusters.audit(
       source.id,
       'merged',
@@ -150,6 +156,11 @@ export function splitCluster(
     now,
   );
   for (const m of moving) store.clusters.assignTicket(m.id, created.id, 0);
+  // What a person split apart stays apart: no regrouping rejoins the halves.
+  if (actor !== SYSTEM) {
+    store.clusters.pin([clusterId, created.id]);
+    store.clusters.setApart(clusterId, created.id, now);
+  }
   store.clusters.audit(created.id, 'created', actor, { splitFrom: clusterId }, now);
   rebuildCluster(store, clusterId, now);
   rebuildCluster(store, created.id, now);

@@ -46,6 +46,8 @@ export function refineCluster(
   const moves = new Map<number, number[]>();
   for (const m of store.clusters.members(id)) {
     if (own.n < 2) break;
+    // A person put this ticket here (a merge or a split); it stays.
+    if (m.pinned) continue;
     const to = betterHome(m, own, neighbours);
     if (!to || !m.vector) continue;
     shift(own, m.vector, -1);

@@ -45,6 +45,18 @@ export interface ClusterSettings {
     /** At most this many tickets are reconsidered in one pass (a bound on its cost). */
     maxVisits: number;
   };
+  /**
+   * Regrouping, while the open set is small (see docs/clustering.md, "From the first
+   * tickets"): consolidation runs after every ticket while there are at most
+   * `maxOpenTickets` open tickets, and each cluster that changed is merged with the open
+   * cluster whose tickets are, on average, most similar to its own (average linkage: the dot
+   * product of the two clusters' mean vectors) when that is at least `minAverageSimilarity`,
+   * until no such pair is left. Clusters a person split apart are never rejoined.
+   */
+  regroup: {
+    maxOpenTickets: number;
+    minAverageSimilarity: number;
+  };
   rehome: {
     /** At most this many tickets. */
     maxReports: number;
@@ -71,5 +83,6 @@ export const DEFAULT_CLUSTER_SETTINGS: Readonly<ClusterSettings> = Object.freeze
     perCluster: 2000,
     maxVisits: 50_000,
   }),
+  regroup: Object.freeze({ maxOpenTickets: 2000, minAverageSimilarity: 0.5 }),
   rehome: Object.freeze({ maxReports: 3, quietTickets: 400, minSimilarity: 0.25 }),
 });

@@ -1,0 +1,85 @@
+import type { ClusterRecord, Store } from '../../../store/index.ts';
+import type { ConsolidationReport } from './consolidate.ts';
+import { mergeClusters, SYSTEM } from './operations.ts';
+import type { ClusterSettings } from './settings.ts';
+import { dot, unit } from './vector-math.ts';
+
+/**
+ * Average-linkage regrouping of one cluster that changed: it merges with the open cluster
+ * whose tickets are most similar to its own on average, while that mean similarity is at
+ * least `regroup.minAverageSimilarity`, and then looks again from the merged cluster.
+ *
+ * A cluster's centroid is the mean of its tickets' unit vectors, so the dot product of two
+ * centroids is exactly the mean cosine similarity over every pair of their tickets: what
+ * average linkage merges on. Kept after every ticket while the open set is small, this
+ * holds the invariant a batch average-linkage pass stops at (no two open clusters on
+ * average at least that similar), one changed cluster at a time. The larger cluster (the
+ * older on a tie) keeps its id and title; each merge is logged as `system`, reason
+ * `regroup`. Clusters a person split apart are never rejoined. Runs in the caller's
+ * transaction; returns how many merges it made.
+ */
+export function regroupCluster(
+  store: Store,
+  settings: Readonly<ClusterSettings>,
+  clusterId: number,
+  now: number,
+): number {
+  const threshold = settings.regroup.minAverageSimilarity;
+  let current = clusterId;
+  let merges = 0;
+  for (;;) {
+    const c = store.clusters.get(current);
+    if (c?.status !== 'open') return merges;
+    let best: { cluster: ClusterRecord; similarity: number } | undefined;
+    for (const n of store.clusters.nearest(unit(c.centroid), settings.candidates)) {
+      if (n.id === current) continue;
+      const other = store.clusters.get(n.id);
+      if (other?.status !== 'open' || store.clusters.isApart(current, other.id)) continue;
+      const similarity = dot(c.centroid, other.centroid);
+      if (similarity >= threshold && (!best || similarity > best.similarity)) {
+        best = { cluster: other, similarity };
+      }
+    }
+    if (!best) return merges;
+    const other = best.cluster;
+    const [target, source] =
+      c.reports > other.reports || (c.reports === other.reports && c.id < other.id)
+        ? [c, other]
+        : [other, c];
+    mergeClusters(store, target.id, [source.id], SYSTEM, now, 'regroup');
+    current = target.id;
+    merges++;
+  }
+}
+
+const CURSOR = 'clusters.regrouped_through';
+
+/**
+ * The light pass run after each ticket between full consolidation passes while the open set
+ * is small: regroups the clusters that gained tickets since the last such pass. Yields after
+ * each cluster, like a consolidation pass, and reports in the same shape.
+ */
+export function* regroupSteps(
+  store: Store,
+  settings: Readonly<ClusterSettings>,
+  throughTicket: number,
+  now: number,
+): Generator<void, ConsolidationReport> {
+  const from = Number(store.clusters.meta(CURSOR) ?? 0);
+  let regrouped = 0;
+  for (const id of store.clusters.changedSince(from)) {
+    regrouped += regroupCluster(store, settings, id, now);
+    yield;
+  }
+  store.clusters.setMeta(CURSOR, String(throughTicket));
+  return {
+    linked: 0,
+    refined: 0,
+    reassigned: 0,
+    voted: 0,
+    regrouped,
+    considered: 0,
+    rehomed: 0,
+    compacted: [],
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * Triage as a team sees it in its first week, through the real web chat and admin API of a
+ * running Switchboard (offline assistant, sample product): bugs filed without insisting,
+ * setups kept as data, requests for a person and disputes handed over in any wording,
+ * questions found by their glossary words, an honest "not sure", and clean cluster titles.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Switchboard } from '../../src/main.ts';
+import { startTestSwitchboard, tempDataDir, webClient } from '../helpers/switchboard.ts';
+
+const REF = /T-\d{4}/;
+
+describe('first-week triage through the web chat', () => {
+  const data = tempDataDir();
+  let sb: Switchboard;
+  let client: ReturnType<typeof webClient>;
+
+  /** Sends one message and resolves with the bot's reply to it (after the turn ran). */
+  async function say(text: string, conversationId?: string) {
+    const { body } = await client.send(text, conversationId);
+    await sb.engine.idle();
+    const { messages, handoff } = await client.messages(body.conversationId);
+    const reply = messages.at(-1);
+    return { conversationId: body.conversationId, reply: reply?.text ?? '', handoff };
+  }
+
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${sb.url}/api${path}`, {
+      headers: { authorization: `Bearer ${sb.adminToken}` },
+    });
+    expect(res.status, path).toBe(200);
+    return (await res.json()) as T;
+  };
+
+  beforeAll(async () => {
+    sb = await startTestSwitchboard({ DATA_DIR: data.dir });
+    client = webClient(sb.url);
+  });
+  afterAll(async () => {
+    await sb?.stop();
+    data.remove();
+  });
+
+  it('files a described malfunction with its setup at once, keeping the setup as data', async () => {
+    const { reply } = await say(
+      'Order notifications arrive hours late, sometimes 3 hours after the order. Pixel 7, Android 14, app 3.2.1',
+    );
+    expect(reply).toMatch(REF);
+    expect(reply).not.toMatch(/device or browser/);
+    expect(reply).toContain('Pixel 7, Android 14, app 3.2.1');
+    const ref = REF.exec(reply)?.[0] as string;
+    const { ticket } = await api<{ ticket: Record<string, unknown> }>(`/tickets/${ref}`);
+    expect(ticket.environment).toEqual({
+      device: 'Pixel 7',
+      os: 'Android 14',
+      appVersion: '3.2.1',
+      browser: null,
+    });
+    expect(ticket.productArea).toMatch(/^Notifications › /);
+  });
+
+  it('asks once for what is missing, never again for what was given, and files on the answer', async () => {
+    const first = await say('the app crashes when I open settings');
+    expect(first.reply).toMatch(/device or browser and app version/);
+    expect(first.reply).not.toMatch(REF);
+    // A how-to about crashes is not what a crash report needs.
+    expect(first.reply).not.toMatch(/clear(ing)? the cache/i);
+    const second = await say('no idea which version, sorry', first.conversationId);
+    expect(second.reply).toMatch(REF);
+
+    const given = await say('I cant log in since the update, Android 14 app 3.2.1');
+    expect(given.reply).toMatch(REF);
+    expect(given.reply).not.toMatch(/device or browser/);
+  });
+
+  it('hands requests for a person and billing disputes to a human, in any wording', async () => {
+    for (const text of [
+      'can a real person look at this',
+      'put me through to someone',
+      "I'd like to speak with your team",
+      'I was charged twice and want it back',
+      'why did you bill me after I cancelled',
+    ]) {
+      const { handoff, reply } = await say(text);
+      expect(handoff, text).not.toBeNull();
+      expect(reply, text).toMatch(/support team/);
+    }
+  });
+
+  it('answers abbreviations, glossary words and typos from the section that covers them', async () => {
+    const cases: Array<[string, string]> = [
+      ['How do I turn on 2FA?', 'Accounts and login › Two-factor authentication'],
+      ['how do I enable two-factor?', 'Accounts and login › Two-factor authentication'],
+      ['How do I track an order?', 'Orders and shipping › Tracking numbers'],
+      ['Where is my order?', 'Orders and shipping › Tracking numbers'],
+      ['how do i cancle my subscripton', 'Billing › Cancelling your subscription'],
+    ];
+    for (const [question, section] of cases) {
+      const { reply } = await say(question);
+      expect(reply, question).toContain(`Source: ${section}`);
+    }
+  });
+
+  it('says it is not sure instead of quoting an unrelated section, and offers a person', async () => {
+    const { reply, conversationId } = await say('what is the weather like in paris this weekend');
+    expect(reply).toMatch(/not sure/i);
+    expect(reply).not.toMatch(/Source:/);
+    expect(reply).toMatch(/person/);
+    const yes = await say('yes', conversationId);
+    expect(yes.handoff).not.toBeNull();
+  });
+
+  it('titles a cluster as a clean statement of the problem, with its setups counted', async () => {
+    const reports = [
+      'Checkout crashes at the payment step and the cart is lost. Chrome 120 on Windows 11, version 3.2.1. This is a bug, please fix',
+      'checkout crashes at the payment step and I lose my cart, safari on my macbook, app 3.2.1',
+    ];
+    const refs: string[] = [];
+    for (const text of reports) refs.push(REF.exec((await say(text)).reply)?.[0] as string);
+    const { ticket } = await api<{ ticket: { clusterId: number } }>(`/tickets/${refs[0]}`);
+    const { cluster } = await api<{
+      cluster: { title: string; environment: { appVersions: Record<string, number> } };
+    }>(`/clusters/${ticket.clusterId}`);
+    expect(cluster.title).toMatch(/^[A-Z]/);
+    expect(cluster.title).toMatch(/checkout/i);
+    expect(cluster.title).not.toMatch(/chrome|safari|windows|macbook|3\.2\.1|version|bug|please|[,;:(]$/i);
+    expect(cluster.title.length).toBeLessThanOrEqual(80);
+    expect(cluster.environment.appVersions['3.2.1']).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -8,9 +8,15 @@ export interface KnowledgeHit {
   /** Heading path, e.g. "Accounts and login › Resetting your password". */
   section: string;
   text: string;
-  /** Cosine similarity to the question (0 when found by keywords only). */
+  /**
+   * How well the section matches the question, on all the evidence the section catalog
+   * weighs (similarity, glossary words, shared vocabulary); higher is better, about 1 for a
+   * fair match. Hits come best first.
+   */
   score: number;
-  /** True when keyword search (FTS5) also found it. */
+  /** Cosine similarity of the question to the section's name, heading, glossary words or text. */
+  similarity?: number;
+  /** True when the question used one of the section's glossary words or acronyms. */
   keyword?: boolean;
 }
 

@@ -56,8 +56,10 @@ describe('consolidation', () => {
         mergeSimilarity: 0.99,
         consolidateEvery: 1,
         rehome: { maxReports: 1, quietTickets: 3, minSimilarity: 0.3 },
-        // Neighbour votes would take the stray home at once (test/triage/neighbours.test.ts).
+        // Neighbour votes or regrouping would take the stray home at once
+        // (test/triage/neighbours.test.ts, test/triage/regroup.test.ts).
         neighbours: { ...DEFAULT_CLUSTER_SETTINGS.neighbours, k: 0 },
+        regroup: { maxOpenTickets: 0, minAverageSimilarity: 1 },
       },
     });
     const report = (text: string, reporter: string) =>

@@ -123,7 +123,9 @@ describe('first-week triage through the web chat', () => {
     }>(`/clusters/${ticket.clusterId}`);
     expect(cluster.title).toMatch(/^[A-Z]/);
     expect(cluster.title).toMatch(/checkout/i);
-    expect(cluster.title).not.toMatch(/chrome|safari|windows|macbook|3\.2\.1|version|bug|please|[,;:(]$/i);
+    expect(cluster.title).not.toMatch(
+      /chrome|safari|windows|macbook|3\.2\.1|version|bug|please|[,;:(]$/i,
+    );
     expect(cluster.title.length).toBeLessThanOrEqual(80);
     expect(cluster.environment.appVersions['3.2.1']).toBeGreaterThanOrEqual(1);
   });

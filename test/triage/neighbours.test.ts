@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   consolidateIfDue,
   DEFAULT_CLUSTER_SETTINGS,
+  SYSTEM,
+  splitCluster,
 } from '../../src/engine/triage/clusters/index.ts';
 import type { Ticket } from '../../src/store/index.ts';
 import { SETTINGS_CRASH, startTriage, type TriageKit } from './triage-kit.ts';
@@ -31,6 +33,7 @@ const VOTES_ONLY = {
   consolidateEvery: 1,
   refine: { maxReports: 0 },
   rehome: { maxReports: 0, quietTickets: 1, minSimilarity: 1 },
+  regroup: { maxOpenTickets: 0, minAverageSimilarity: 1 },
 };
 
 describe('neighbour votes', () => {
@@ -62,7 +65,9 @@ describe('neighbour votes', () => {
   });
 
   it('moves a ticket filed with the wrong problem to the one its neighbours are in, and logs it', async () => {
-    // Everything joins one cluster and no pass runs yet; a split then files it wrongly.
+    // Everything joins one cluster and no pass runs yet; the machine's own split (as a pass
+    // could make) then files one ticket wrongly. A person's split is never undone:
+    // test/triage/regroup.test.ts.
     kit = await startTriage({
       settings: { ...VOTES_ONLY, joinSimilarity: -1, consolidateEvery: 0 },
     });
@@ -77,10 +82,8 @@ describe('neighbour votes', () => {
     const { store } = kit;
     const crashCluster = crash[0]?.clusterId as number;
     const misfiled = crash[2] as Ticket;
-    const checkoutCluster = kit.triage.split(
-      crashCluster,
-      [...checkout.map((t) => t.id), misfiled.id],
-      'dev',
+    const checkoutCluster = store.transaction(() =>
+      splitCluster(store, crashCluster, [...checkout.map((t) => t.id), misfiled.id], SYSTEM),
     );
 
     const settings = { ...kit.triage.settings, consolidateEvery: 1 };

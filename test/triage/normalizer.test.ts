@@ -7,7 +7,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createModelAreaChooser } from '../../src/ai/choose-area.ts';
 import { createOpenAIClient } from '../../src/ai/openai-client.ts';
-import { createNormalizer, type Normalizer } from '../../src/engine/triage/normalizer.ts';
+import {
+  AREA_THRESHOLD,
+  createNormalizer,
+  type Normalizer,
+} from '../../src/engine/triage/normalizer.ts';
 import { type FakeOpenAI, type RecordedRequest, startFakeOpenAI } from '../fakes/openai/server.ts';
 import { startTriage, type TriageKit } from './triage-kit.ts';
 
@@ -57,7 +61,7 @@ describe('createNormalizer', () => {
       canonical: 'settings screen closes the app',
       source: 'embedding',
     });
-    expect(issue.confidence).toBeGreaterThanOrEqual(0.6);
+    expect(issue.confidence).toBeGreaterThanOrEqual(AREA_THRESHOLD);
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -83,7 +87,7 @@ describe('createNormalizer', () => {
     expect(issue.source).toBe('model');
     expect(offered).toContain(issue.productArea);
     expect(issue.canonical).toBe('gift wrap option missing at checkout for [email]');
-    expect(issue.confidence).toBeLessThan(0.6);
+    expect(issue.confidence).toBeLessThan(AREA_THRESHOLD);
   });
 
   it('records no area when the model says none fits', async () => {

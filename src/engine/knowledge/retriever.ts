@@ -16,7 +16,7 @@ const CHUNK_CANDIDATES = 16;
  * (similarity, glossary words and acronyms, shared vocabulary), and each of the best `k`
  * sections contributes its chunk nearest the question (sqlite-vec KNN), or its first. Each
  * hit's `score` is the section's match score, so callers can judge how well the docs cover
- * the question; `keyword` says the question used the section's own words.
+ * the question; `keyword` says the question used one of the section's glossary words.
  */
 export function createRetriever(
   store: Pick<Store, 'knowledge'>,
@@ -39,7 +39,8 @@ export function createRetriever(
           {
             ...chunk,
             score: match.score,
-            keyword: match.named || match.titleOverlap > 0 || match.bodyOverlap >= 0.5,
+            similarity: match.similarity,
+            keyword: match.named,
           },
         ];
       });

@@ -37,7 +37,7 @@ export interface SectionMatch {
 }
 
 /** How much each kind of evidence adds to a section's score, besides its similarity. */
-export const MATCH_WEIGHTS = Object.freeze({ named: 0.3, title: 0.25, body: 0.15 });
+export const MATCH_WEIGHTS = Object.freeze({ named: 0.2, title: 0.6, body: 0.9 });
 
 /** Characters of section text that describe it as a probe (its opening says what it is about). */
 const PROBE_CHARS = 600;

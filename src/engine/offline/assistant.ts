@@ -4,10 +4,15 @@ import { classifyOffline, type IntentScores } from './classify.ts';
 import { PROTOTYPES } from './intents.ts';
 import { summarize, writeReply } from './replies.ts';
 
-/** A knowledge hit at least this similar to the question counts as covering it. */
-export const COVERAGE_THRESHOLD = 0.5;
-/** Keyword-matched hits need less vector similarity to count. */
-export const KEYWORD_COVERAGE_THRESHOLD = 0.35;
+/**
+ * A section covers a question when its match score is at least this, and the question is
+ * either somewhat similar to it or uses one of its glossary words: shared vocabulary alone
+ * ("what is the capital of Australia" and a tax page that mentions Australia) is not enough.
+ * Measured on three products' questions and off-topic ones (docs/clustering.md, "Answers").
+ */
+export const COVERAGE_THRESHOLD = 0.8;
+/** The least similarity a covering section needs when the question uses none of its words. */
+export const COVERAGE_SIMILARITY = 0.3;
 
 /**
  * The assistant that needs no model: an extractive answer from the docs with a citation,
@@ -75,7 +80,7 @@ function dot(a: Float32Array, b: Float32Array): number {
 export function coveringHit(hits: readonly KnowledgeHit[]): KnowledgeHit | undefined {
   return hits.find(
     (h) =>
-      h.score >= COVERAGE_THRESHOLD ||
-      (h.keyword === true && h.score >= KEYWORD_COVERAGE_THRESHOLD),
+      h.score >= COVERAGE_THRESHOLD &&
+      (h.keyword === true || (h.similarity ?? 0) >= COVERAGE_SIMILARITY),
   );
 }

@@ -20,6 +20,7 @@ import {
   MALFUNCTION,
   NEGATIVE,
   POSITIVE,
+  REPORT_QUESTION,
   THANKS_DONE,
   WISH,
   YES,
@@ -113,14 +114,15 @@ export function classifyOffline(
     return verdict('ESCALATE_HUMAN', 'billing', 'billing', priorityOf(recent), 0.85);
   }
   const answeringDetails = lastBot.includes(DETAILS_LEAD);
-  const asks = howTo || ASKS.test(text);
+  const asks = (howTo || ASKS.test(text)) && !REPORT_QUESTION.test(text);
   // A question the docs answer is a question, even when it names an error or a surprise;
   // a wish ("I want it to…") is not a report. Everything else that describes misbehaviour is.
   // A customer who volunteers their device or version without asking anything is reporting
   // what happens on it.
   const gaveSetup = !isEmptyEnvironment(parseEnvironment([text]));
   const bugReport =
-    (malfunction || (gaveSetup && !asks)) && !((asks || WISH.test(text)) && context.covered);
+    (malfunction || (gaveSetup && !asks && !text.includes('?'))) &&
+    !((asks || WISH.test(text)) && context.covered);
   // The customer gave their setup after a docs answer to a problem: they are reporting it.
   const reportingAfterAnswer =
     !isEmptyEnvironment(parseEnvironment([text])) &&

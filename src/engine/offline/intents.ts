@@ -55,7 +55,7 @@ export const BILLING_DISPUTE = new RegExp(
 
 /** A question about how to do something ("how do I…", "where can I…", "is it possible…"). */
 export const HOW_TO =
-  /^\s*(?:(?:hi|hello|hey)[,!.\s]+)?(?:how\s+(?:do|can|could|should|would|to|much|many|long|often|am|are)\b|(?:can|could|do|does|will|would|should)\s+(?:we|my|our|you|customers?|users?|staff|shoppers|people|it|the|a|an|they)\b|what'?s\s+the\b|whats\s+the\b|what\s+(?:humidity|temperature|\w+)\s+should\b|how\s+(?:does|is)\s+\w+\s+(?:work|set|done)|where\s+(?:do|can|is|are|should)\b|what\s+(?:is|are|does|do)\b|can\s+i\b|could\s+i\b|is\s+(?:it|there)\s+(?:possible|a\s+way)|are\s+there\b|do\s+you\s+(?:support|have|offer)|which\b|when\s+(?:do|does|will|is)\b|what'?s\s+the\s+(?:best|right)\s+way)/i;
+  /^\s*(?:(?:hi|hello|hey)[,!.\s]+)?(?:how\s+(?:do|can|could|should|would|to|much|many|long|often|am|are)\b|(?:can|could|do|does|will|would|should)\s+(?:we|my|our|you|customers?|users?|staff|shoppers|people|it|the|a|an|they)\b|what'?s\s+the\b|whats\s+the\b|what\s+(?:humidity|temperature|\w+)\s+should\b|how\s+(?:does|is)\s+\w+\s+(?:work|set|done)|where\s+(?:do|can|is|are|should)\b|what\s+(?:is|are|does|do)\b|can\s+i\b|could\s+i\b|is\s+(?:it|there)\s+(?:possible|a\s+way)|is\s+there\s+(?:an?|any)\b|are\s+there\b|do\s+you\s+(?:support|have|offer)|which\b|when\s+(?:do|does|will|is)\b|what'?s\s+the\s+(?:best|right)\s+way)/i;
 
 // The ways customers say a product misbehaves, in any product. Each group is one kind of
 // evidence; a message with any of them describes a malfunction.
@@ -68,9 +68,17 @@ export const MALFUNCTION = new RegExp(`\\b(?:${SYMPTOM}|${NEGATED}|${CONTRARY})\
 /** The strong half of {@link MALFUNCTION}: a symptom or a failed action, not just a surprise. */
 export const STRONG_MALFUNCTION = new RegExp(`\\b(?:${SYMPTOM}|${NEGATED})\\b`, 'i');
 
-/** A question asked anywhere in the message: "…, how do I allow it again", "…, what's the limit". */
+/**
+ * A question asked anywhere in the message: a clause that opens with a question word
+ * ("…, how do I allow it again", "… nothing. what address does it come from") or a
+ * closing question mark. "Why" is left out: "why does it crash" is a complaint.
+ */
 export const ASKS =
-  /\bhow\s+(?:do|can|should|would|could)\s+(?:i|we)\b|\bwhat'?s\s+the\b|\bwhats\s+the\b|\?\s*$/i;
+  /(?:^|[.!?;,:]\s*|\b(?:and|but|so|also)\s+)(?:how|what|whats|what's|where|which|can|could|do|does|is|are|am|will|would|should)\s+(?:i|we|you|it|there|they|my|our|the|a|an|this|that|to|[a-z]+(?:\s+[a-z]+)?\s+(?:i|we|it|you|do|does|is|are|can))\b|\?\s*$/i;
+
+/** A question that is really a report: "is anyone else seeing this?", "is that normal??". */
+export const REPORT_QUESTION =
+  /\b(?:any\s*one|any\s*body)\s+else\b|\bis\s+(?:this|that|it)\s+(?:normal|a\s+bug|a\s+known\s+(?:issue|problem|bug)|expected|intended)\b|\bwhy\s+(?:does|is|did|do|won'?t|can'?t|doesn'?t|isn'?t|would|has|have)\b|\bwhat(?:'?s|\s+is)\s+(?:even\s+)?(?:the\s+point|going\s+on|wrong|happening)\b/i;
 
 /** A wish or a request for something the product does not do: a feature request, not a bug. */
 export const WISH =

@@ -43,7 +43,7 @@ export interface NormalizerOptions {
   catalog?: SectionCatalog | undefined;
   /** The model path; without it, unclear matches are marked low-confidence. */
   chooser?: AreaChooser | undefined;
-  /** Take the nearest area without asking a model at or above this similarity. Default 0.6. */
+  /** Take the nearest area without asking a model at or above this match score. Default 1.0. */
   areaThreshold?: number | undefined;
   /** Areas offered to the model. Default 5. */
   candidates?: number | undefined;
@@ -57,8 +57,8 @@ export interface Normalizer {
   stats(): NormalizerStats;
 }
 
-/** The default similarity at which the nearest area is taken without a model. */
-export const AREA_THRESHOLD = 0.6;
+/** The default match score (see SectionCatalog) at which the best area is taken without a model. */
+export const AREA_THRESHOLD = 1.0;
 
 /**
  * The normalizer. Product areas are the doc sections, ranked by the section catalog on all

@@ -13,6 +13,7 @@ export {
   mergeClusters,
   type ReporterToNotify,
   resolveCluster,
+  SYSTEM,
   splitCluster,
 } from './operations.ts';
 export { type ClusterSettings, DEFAULT_CLUSTER_SETTINGS } from './settings.ts';

@@ -15,6 +15,7 @@ import { createOpenAIClient } from './ai/openai-client.ts';
 import { createOpenAIEmbedder } from './ai/openai-embedder.ts';
 import type { Embedder } from './ai/types.ts';
 import { withOfflineFallback } from './ai/with-fallback.ts';
+import { createModelTitleWriter } from './ai/write-title.ts';
 import { createChannels } from './engine/channels.ts';
 import { Engine } from './engine/conversation/engine.ts';
 import { ingestKnowledge } from './engine/knowledge/ingest.ts';
@@ -155,6 +156,9 @@ export async function startSwitchboard(
     onCommit: kick,
     schedule: config.digest,
     ...(slack?.desk.postDigest ? { postDigest: slack.desk.postDigest } : {}),
+    titleWriter: client
+      ? createModelTitleWriter({ client, model: ai.model, timeoutMs: ai.timeoutMs, logger })
+      : undefined,
     logger,
   });
   const engine = new Engine({

@@ -1,10 +1,10 @@
 import type OpenAI from 'openai';
-import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { describeError, InvalidModelOutputError } from './errors.ts';
+import { describeError } from './errors.ts';
 import { type RetryOptions, retryPolicyFrom, withRetry } from './retry.ts';
 import { toStrictJsonSchema } from './strict-json-schema.ts';
+import { parseStructured } from './structured-output.ts';
 
 /** A product area offered to the model, with what it is about. */
 export interface AreaCandidate {
@@ -78,15 +78,10 @@ export function createModelAreaChooser(options: ModelAreaChooserOptions): AreaCh
         },
         { timeout: timeoutMs, maxRetries: 0 },
       );
-      const parsed = schema.safeParse(parseJson(options.model, completion));
-      if (!parsed.success) {
-        throw new InvalidModelOutputError(options.model, 'schema_mismatch', {
-          cause: parsed.error,
-        });
-      }
+      const choice = parseStructured(options.model, completion, schema);
       return {
-        area: parsed.data.area === NONE ? null : parsed.data.area,
-        canonical: parsed.data.canonical.trim(),
+        area: choice.area === NONE ? null : choice.area,
+        canonical: choice.canonical.trim(),
       };
     };
     return withRetry(call, policy, (event) =>
@@ -96,17 +91,4 @@ export function createModelAreaChooser(options: ModelAreaChooserOptions): AreaCh
       ),
     );
   };
-}
-
-function parseJson(model: string, completion: ChatCompletion): unknown {
-  const message = completion.choices[0]?.message;
-  if (message?.refusal) throw new InvalidModelOutputError(model, 'refusal');
-  const content = message?.content?.trim();
-  if (!content) throw new InvalidModelOutputError(model, 'empty');
-  const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/.exec(content);
-  try {
-    return JSON.parse(fenced?.[1] ?? content);
-  } catch (cause) {
-    throw new InvalidModelOutputError(model, 'not_json', { cause });
-  }
 }

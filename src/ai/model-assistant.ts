@@ -8,14 +8,10 @@ import {
   type TurnUsage,
   turnResultSchema,
 } from '../types/index.ts';
-import {
-  describeError,
-  InvalidModelOutputError,
-  type ModelFailure,
-  ModelUnavailableError,
-} from './errors.ts';
+import { describeError, type ModelFailure, ModelUnavailableError } from './errors.ts';
 import { type RetryOptions, retryPolicyFrom, withRetry } from './retry.ts';
 import { toStrictJsonSchema } from './strict-json-schema.ts';
+import { parseStructured } from './structured-output.ts';
 import { buildTurnMessages } from './turn-prompt.ts';
 
 /**
@@ -106,30 +102,7 @@ export function createModelAssistant(options: ModelAssistantOptions): Assistant 
   };
 }
 
-/**
- * Reads the turn out of a completion. Anything unusable becomes `InvalidModelOutputError`,
- * which the retry policy treats as transient.
- */
+/** Reads the turn out of a completion (see {@link parseStructured}). */
 export function parseTurnResult(model: string, completion: ChatCompletion): TurnResult {
-  const message = completion.choices[0]?.message;
-  if (message?.refusal) throw new InvalidModelOutputError(model, 'refusal');
-  const content = message?.content?.trim();
-  if (!content) throw new InvalidModelOutputError(model, 'empty');
-  let json: unknown;
-  try {
-    json = JSON.parse(stripCodeFence(content));
-  } catch (cause) {
-    throw new InvalidModelOutputError(model, 'not_json', { cause });
-  }
-  const parsed = turnResultSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new InvalidModelOutputError(model, 'schema_mismatch', { cause: parsed.error });
-  }
-  return parsed.data;
-}
-
-// Some OpenAI-compatible servers ignore json_schema and wrap the JSON in a markdown fence.
-function stripCodeFence(content: string): string {
-  const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/.exec(content);
-  return fenced?.[1] ?? content;
+  return parseStructured(model, completion, turnResultSchema);
 }

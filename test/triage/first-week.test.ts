@@ -129,4 +129,27 @@ describe('first-week triage through the web chat', () => {
     expect(cluster.title.length).toBeLessThanOrEqual(80);
     expect(cluster.environment.appVersions['3.2.1']).toBeGreaterThanOrEqual(1);
   });
+
+  it('says in the digest when a problem appears only from some version on', async () => {
+    // Customers run 3.1.0 too (a different problem), but this one is only seen on 3.3.0.
+    await say('The invoice PDF download shows a blank page, iPhone 13, iOS 17, app 3.1.0');
+    const refs: string[] = [];
+    for (const text of [
+      'Barcode scanning freezes the camera on my Pixel 8, Android 14, app 3.3.0',
+      'the barcode scanner freezes the camera every time, galaxy s23, app version 3.3.0',
+    ]) {
+      refs.push(REF.exec((await say(text)).reply)?.[0] as string);
+    }
+    const { ticket } = await api<{ ticket: { clusterId: number } }>(`/tickets/${refs[0]}`);
+    const { digest } = await api<{
+      digest: { entries: Array<{ clusterId: number; sinceVersion: string | null }> };
+    }>('/digest?since=1h');
+    const entry = digest.entries.find((e) => e.clusterId === ticket.clusterId);
+    expect(entry?.sinceVersion).toBe('3.3.0');
+    const markdown = await fetch(`${sb.url}/api/digest?since=1h&format=md`, {
+      headers: { authorization: `Bearer ${sb.adminToken}` },
+    }).then((r) => r.text());
+    expect(markdown).toContain('Versions: 3.3.0 ×2 (since 3.3.0)');
+    expect(markdown).toMatch(/Systems: Android ×2/);
+  });
 });

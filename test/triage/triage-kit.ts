@@ -10,6 +10,7 @@ import { SAMPLE_KNOWLEDGE_DIR } from '../../config/index.ts';
 import type { AreaChooser } from '../../src/ai/choose-area.ts';
 import { createOfflineEmbedder } from '../../src/ai/offline-embedder.ts';
 import type { Embedder } from '../../src/ai/types.ts';
+import type { TitleWriter } from '../../src/ai/write-title.ts';
 import { ingestKnowledge } from '../../src/engine/knowledge/ingest.ts';
 import {
   type ClusterSettings,
@@ -54,9 +55,13 @@ export interface TriageKit {
 
 const embedder = createOfflineEmbedder();
 
-/** Builds the pipeline; `settings` overrides cluster defaults, `chooser` adds the model path. */
+/** Builds the pipeline; `settings` overrides cluster defaults; `chooser` and `titleWriter` add the model path. */
 export async function startTriage(
-  options: { settings?: Partial<ClusterSettings>; chooser?: AreaChooser } = {},
+  options: {
+    settings?: Partial<ClusterSettings>;
+    chooser?: AreaChooser;
+    titleWriter?: TitleWriter;
+  } = {},
 ): Promise<TriageKit> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-triage-'));
   const store = createStore(join(dir, 'triage.db'));
@@ -75,6 +80,7 @@ export async function startTriage(
     embedder,
     settings: { ...DEFAULT_CLUSTER_SETTINGS, ...options.settings },
     // Reporters are told through the engine; the kit records what they would have read.
+    titleWriter: options.titleWriter,
     notify: async (conversationId, text) => {
       notices.push({ conversationId, text });
       return true;

@@ -1,4 +1,5 @@
 import type { Embedder } from '../../ai/types.ts';
+import type { TitleWriter } from '../../ai/write-title.ts';
 import type { Logger } from '../../log.ts';
 import type { Store, Ticket } from '../../store/index.ts';
 import type { Classification, Digest, Platform, StoredDigest } from '../../types/index.ts';
@@ -16,6 +17,7 @@ import {
 } from './clusters/index.ts';
 import { buildDigest, createDigest, type DigestOptions } from './digest/build.ts';
 import { createDigestScheduler } from './digest/schedule.ts';
+import { createModelTitles } from './model-titles.ts';
 import type { Normalizer, NormalizerStats } from './normalizer.ts';
 import { type Notify, notifyReporters } from './reporters.ts';
 import { createTicket, prepareTicket } from './tickets.ts';
@@ -117,6 +119,8 @@ export interface TriageDeps {
   schedule?: { cron: string; timezone: string; topN: number };
   /** Posts a scheduled digest where developers read it (Slack's digest channel). */
   postDigest?: (digest: StoredDigest) => Promise<void>;
+  /** The model path of cluster titles; without it titles are chosen from the tickets. */
+  titleWriter?: TitleWriter | undefined;
   logger: Logger;
   clock?: () => number;
 }
@@ -168,6 +172,10 @@ export function createTriage(deps: TriageDeps): Triage {
     return digest;
   };
 
+  const titles = deps.titleWriter
+    ? createModelTitles({ store, writer: deps.titleWriter, logger, clock })
+    : undefined;
+
   const scheduler = deps.schedule
     ? createDigestScheduler({
         store,
@@ -191,6 +199,7 @@ export function createTriage(deps: TriageDeps): Triage {
         const { ticket, assignment } = createTicket(store, prepared, settings);
         return { ticket, assignment, within: within?.(ticket) as T };
       });
+      if (raised.assignment) titles?.refresh(raised.assignment.clusterId);
       return { ...raised, maintenance: consolidateAfter(raised.ticket.id) };
     },
 
@@ -231,6 +240,7 @@ export function createTriage(deps: TriageDeps): Triage {
 
     async idle() {
       await maintenance;
+      await titles?.idle();
     },
   };
 }

@@ -59,7 +59,7 @@ describe('consolidation', () => {
         // Neighbour votes or regrouping would take the stray home at once
         // (test/triage/neighbours.test.ts, test/triage/regroup.test.ts).
         neighbours: { ...DEFAULT_CLUSTER_SETTINGS.neighbours, k: 0 },
-        regroup: { maxOpenTickets: 0, minAverageSimilarity: 1 },
+        regroup: { maxOpenTickets: 0, minAverageSimilarity: 1, sameAreaBonus: 0 },
       },
     });
     const report = (text: string, reporter: string) =>

@@ -63,7 +63,7 @@ describe('regrouping from the first tickets', () => {
       settings: {
         ...REGROUP_ONLY,
         joinSimilarity: -1,
-        regroup: { maxOpenTickets: 2000, minAverageSimilarity: -1 },
+        regroup: { maxOpenTickets: 2000, minAverageSimilarity: -1, sameAreaBonus: 0 },
       },
     });
     const { store, triage } = kit;

@@ -11,7 +11,8 @@ import { dot, unit } from './vector-math.ts';
  *
  * A cluster's centroid is the mean of its tickets' unit vectors, so the dot product of two
  * centroids is exactly the mean cosine similarity over every pair of their tickets: what
- * average linkage merges on. Kept after every ticket while the open set is small, this
+ * average linkage merges on (plus `regroup.sameAreaBonus` when both are filed under the
+ * same product area). Kept after every ticket while the open set is small, this
  * holds the invariant a batch average-linkage pass stops at (no two open clusters on
  * average at least that similar), one changed cluster at a time. The larger cluster (the
  * older on a tie) keeps its id and title; each merge is logged as `system`, reason
@@ -35,7 +36,9 @@ export function regroupCluster(
       if (n.id === current) continue;
       const other = store.clusters.get(n.id);
       if (other?.status !== 'open' || store.clusters.isApart(current, other.id)) continue;
-      const similarity = dot(c.centroid, other.centroid);
+      const sameArea = c.productArea !== null && c.productArea === other.productArea;
+      const similarity =
+        dot(c.centroid, other.centroid) + (sameArea ? settings.regroup.sameAreaBonus : 0);
       if (similarity >= threshold && (!best || similarity > best.similarity)) {
         best = { cluster: other, similarity };
       }

@@ -2,10 +2,15 @@
  * Clustering quality evaluation: streams a labelled intent dataset, in a seeded random
  * order, through the path a live ticket takes (normalize → embed → one transaction with
  * the ticket, its cluster assignment, consolidation and events) in a temporary database,
- * with the offline embedder and the default settings. Labels are used only for scoring.
+ * with the offline embedder and the default settings unless told otherwise. Labels are used
+ * only for scoring.
  *
  * Run: `npm run eval:clusters -- --data <file> [--split train|val|test] [--seed N] [--limit N]`
  * or `npx tsx bench/eval-clusters.ts --data ../shared/data/banking77/train.csv`.
+ * `--coldstart [--seeds 3]` runs small seeded subsets instead (see eval-coldstart.ts);
+ * `--embedder` swaps the representation (see embedders.ts; default: the offline GloVe-SIF
+ * one) and `--settings '{"joinSimilarity":0.7}'` overrides cluster settings (see
+ * settings-override.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,20 +18,30 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.ts';
-import { createOfflineEmbedder } from '../src/ai/offline-embedder.ts';
+import { createOfflineClusterEmbedder, createOfflineEmbedder } from '../src/ai/offline-embedder.ts';
+import type { Embedder } from '../src/ai/types.ts';
 import { ingestKnowledge } from '../src/engine/knowledge/ingest.ts';
-import { createNormalizer, createTriage } from '../src/engine/triage/index.ts';
+import {
+  type ClusterSettings,
+  createNormalizer,
+  createTriage,
+  DEFAULT_CLUSTER_SETTINGS,
+} from '../src/engine/triage/index.ts';
 import { createLogger } from '../src/log.ts';
 import { createStore } from '../src/store/index.ts';
 import type { Classification } from '../src/types/index.ts';
+import { DEFAULT_EMBEDDER_SPEC, embedderFromSpec } from './embedders.ts';
+import { evaluateColdStart, formatColdStart } from './eval-coldstart.ts';
 import { type Dataset, readDataset, shuffled } from './eval-data.ts';
 import { ari, hungarianAccuracy, nmi } from './metrics/index.ts';
+import { parseSettings } from './settings-override.ts';
 
 /** The figures of one run; shares are 0..1. */
 export interface EvalReport {
   dataset: string;
   split: string;
   seed: number;
+  embedder: string;
   messages: number;
   classes: number;
   clusters: number;
@@ -58,10 +73,20 @@ const CLASSIFICATION: Classification = {
   confidence: 1,
 };
 
+/** How one evaluation runs; only `seed` is required. */
+export interface EvalOptions {
+  seed: number;
+  limit?: number | undefined;
+  /** The embedder for normalizing and clustering, as live. Default `createOfflineEmbedder()`. */
+  embedder?: Embedder | undefined;
+  /** The cluster settings. Default `DEFAULT_CLUSTER_SETTINGS`. */
+  settings?: Readonly<ClusterSettings> | undefined;
+}
+
 /** Runs one evaluation and returns its figures. */
 export async function evaluateClustering(
   dataset: Dataset,
-  options: { seed: number; limit?: number | undefined },
+  options: EvalOptions,
 ): Promise<EvalReport> {
   const messages = shuffled(dataset.messages, options.seed).slice(0, options.limit);
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-eval-'));
@@ -70,15 +95,22 @@ export async function evaluateClustering(
     onCheckpointFailure: (error) => console.error(error),
   });
   try {
-    const embedder = createOfflineEmbedder();
-    await embedder.init();
-    store.prepareVectors(embedder.name, embedder.dimensions);
-    await ingestKnowledge(config.knowledgeDir, store, embedder);
-    const normalizer = createNormalizer({ store, embedder, knowledgeDir: config.knowledgeDir });
+    // As live: word vectors for product areas, the clustering embedder for tickets.
+    const words = createOfflineEmbedder();
+    const embedder = options.embedder ?? createOfflineClusterEmbedder(words);
+    await Promise.all([words.init(), embedder.init()]);
+    store.prepareVectors(words, embedder);
+    await ingestKnowledge(config.knowledgeDir, store, words);
+    const normalizer = createNormalizer({
+      store,
+      embedder: words,
+      knowledgeDir: config.knowledgeDir,
+    });
     const triage = createTriage({
       store,
       normalizer,
       embedder,
+      settings: options.settings ?? DEFAULT_CLUSTER_SETTINGS,
       notify: async () => false,
       logger: createLogger('silent'),
     });
@@ -121,6 +153,7 @@ export async function evaluateClustering(
       dataset: dataset.name,
       split: dataset.split,
       seed: options.seed,
+      embedder: embedder.name,
       messages: messages.length,
       classes: new Set(truth).size,
       clusters: sizes.size,
@@ -163,6 +196,7 @@ export function formatReport(r: EvalReport): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}`;
   return [
     `dataset            ${r.dataset} [${r.split}], seed ${r.seed}`,
+    `embedder           ${r.embedder}`,
     `messages           ${r.messages} (${r.classes} classes)`,
     `NMI                ${pct(r.nmi)}`,
     `ARI                ${pct(r.ari)}`,
@@ -184,17 +218,37 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '1' },
       limit: { type: 'string' },
       json: { type: 'boolean', default: false },
+      coldstart: { type: 'boolean', default: false },
+      seeds: { type: 'string', default: '3' },
+      embedder: { type: 'string', default: DEFAULT_EMBEDDER_SPEC },
+      settings: { type: 'string' },
+      'embed-cache': { type: 'string' },
     },
   });
   if (!values.data) {
     process.stderr.write(
-      'usage: npm run eval:clusters -- --data <banking77.csv|clinc150.json> [--split train|val|test] [--seed N] [--limit N] [--json]\n',
+      'usage: npm run eval:clusters -- --data <banking77.csv|clinc150.json> [--split train|val|test] [--seed N] [--limit N] [--json]\n' +
+        '       [--coldstart [--seeds 3]] [--embedder glove|trigram|use|glove+trigram*0.5...] [--settings JSON] [--embed-cache DIR]\n',
     );
     process.exit(2);
   }
-  const report = await evaluateClustering(readDataset(values.data, values.split), {
+  const dataset = readDataset(values.data, values.split);
+  const embedder = embedderFromSpec(values.embedder, { cacheDir: values['embed-cache'] });
+  const settings = parseSettings(values.settings);
+  if (values.coldstart) {
+    const reports = await evaluateColdStart(dataset, {
+      seeds: Number(values.seeds),
+      embedder,
+      settings,
+    });
+    process.stdout.write(`${values.json ? JSON.stringify(reports) : formatColdStart(reports)}\n`);
+    return;
+  }
+  const report = await evaluateClustering(dataset, {
     seed: Number(values.seed),
     limit: values.limit ? Number(values.limit) : undefined,
+    embedder,
+    settings,
   });
   process.stdout.write(`${values.json ? JSON.stringify(report) : formatReport(report)}\n`);
 }

@@ -10,7 +10,7 @@ import { resolveAdminToken } from '../config/admin-token.ts';
 import { type Config, ConfigError, loadConfig } from '../config/index.ts';
 import { createModelAreaChooser } from './ai/choose-area.ts';
 import { createModelAssistant } from './ai/model-assistant.ts';
-import { createOfflineEmbedder } from './ai/offline-embedder.ts';
+import { createOfflineClusterEmbedder, createOfflineEmbedder } from './ai/offline-embedder.ts';
 import { createOpenAIClient } from './ai/openai-client.ts';
 import { createOpenAIEmbedder } from './ai/openai-embedder.ts';
 import type { Embedder } from './ai/types.ts';
@@ -76,11 +76,14 @@ export async function startSwitchboard(
   const client = ai.apiKey
     ? createOpenAIClient({ apiKey: ai.apiKey, baseURL: ai.baseURL, timeoutMs: ai.timeoutMs })
     : undefined;
-  const embedder =
+  const provided =
     options.embedder ??
     (client && ai.embeddingModel
       ? createOpenAIEmbedder({ client, model: ai.embeddingModel, logger })
-      : createOfflineEmbedder());
+      : undefined);
+  // Answers and product areas use word vectors; clustering adds character trigrams to them.
+  const embedder = provided ?? createOfflineEmbedder();
+  const clusterEmbedder = provided ?? createOfflineClusterEmbedder(embedder);
   const offline = createOfflineAssistant(embedder);
   const assistant: Assistant = client
     ? withOfflineFallback(
@@ -151,7 +154,7 @@ export async function startSwitchboard(
   const triage = createTriage({
     store,
     normalizer,
-    embedder,
+    embedder: clusterEmbedder,
     notify: (conversationId, text) => engine.notify(conversationId, text),
     onCommit: kick,
     schedule: config.digest,
@@ -241,8 +244,8 @@ export async function startSwitchboard(
   );
 
   const ready = (async () => {
-    await embedder.init();
-    store.prepareVectors(embedder.name, embedder.dimensions);
+    await Promise.all([embedder.init(), clusterEmbedder.init()]);
+    store.prepareVectors(embedder, clusterEmbedder);
     await ingestKnowledge(config.knowledgeDir, store, embedder, logger);
     await channels.startOptional(community);
     const recovered = engine.recoverPending();

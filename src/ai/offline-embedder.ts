@@ -1,6 +1,8 @@
+import { createCombinedEmbedder } from './combined-embedder.ts';
 import { loadGloveModel } from './glove-cache.ts';
 import type { GloveModel } from './glove-format.ts';
 import { removeComponents, tokenize, weightedAverage } from './sif.ts';
+import { createTrigramEmbedder } from './trigram-embedder.ts';
 import type { Embedder } from './types.ts';
 
 /** What `createOfflineEmbedder` accepts. */
@@ -78,4 +80,19 @@ function fallbackVector(key: string, dimensions: number): Float32Array {
     values[d] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
   }
   return unit(values) ?? new Float32Array(dimensions).fill(1 / Math.sqrt(dimensions));
+}
+
+/**
+ * The offline embedder clustering uses: GloVe-SIF and hashed character trigrams, weighted
+ * equally (their cosines averaged). Word vectors know that "declined" and "rejected" are
+ * close; trigrams know that "transcation" is "transaction" and that "sync", "syncing" and
+ * "synced" are one word. Together they group reports better than either alone
+ * (docs/clustering.md, "Representation"). `words` is the GloVe-SIF embedder to share with
+ * retrieval, so its vectors load once.
+ */
+export function createOfflineClusterEmbedder(words: Embedder = createOfflineEmbedder()): Embedder {
+  return createCombinedEmbedder([
+    { embedder: words, weight: 1 },
+    { embedder: createTrigramEmbedder(), weight: 1 },
+  ]);
 }

@@ -9,7 +9,7 @@ import { HandoffStore } from './handoffs.ts';
 import { KnowledgeStore } from './knowledge.ts';
 import { OverviewStore } from './overview.ts';
 import { TicketStore } from './tickets.ts';
-import { prepareVectorTables } from './vectors.ts';
+import { prepareVectorTables, type VectorSpace } from './vectors.ts';
 import { WebhookStore } from './webhooks.ts';
 
 export {
@@ -35,6 +35,7 @@ export { EVENT_TYPES, type EventType, type OutboxEvent } from './events.ts';
 export type { KnowledgeChunk } from './knowledge.ts';
 export type { Overview } from './overview.ts';
 export type { NewTicket, Ticket, TicketFilter } from './tickets.ts';
+export type { VectorSpace } from './vectors.ts';
 
 /**
  * The only place SQL lives. One SQLite file; `transaction(fn)` wraps one state change so
@@ -55,8 +56,14 @@ export interface Store {
   /** Clusters as the clustering engine changes them, with the centroid index. */
   readonly clusters: ClusterStore;
   transaction<T>(fn: () => T): T;
-  /** Creates the vec0 tables for the embedder; true when the embedder changed. */
-  prepareVectors(embedder: string, dimensions: number): boolean;
+  /**
+   * Creates the vec0 tables for the retrieval embedder and the clustering embedder (the
+   * same one when `clusters` is left out); says which changed since the last start.
+   */
+  prepareVectors(
+    knowledge: VectorSpace,
+    clusters?: VectorSpace,
+  ): { knowledge: boolean; clusters: boolean };
   /**
    * Closes the database. Resolves once the checkpoint thread, if any, has closed its own
    * connection too: until then SQLite may still write the `-wal` and `-shm` files.
@@ -93,7 +100,7 @@ export function createStore(file: string, options: StoreOptions = {}): Store {
     clusterViews: new ClusterViewStore(db),
     clusters: new ClusterStore(db),
     transaction: (fn) => db.transaction(fn)(),
-    prepareVectors: (embedder, dimensions) => prepareVectorTables(db, embedder, dimensions),
+    prepareVectors: (knowledge, clusters) => prepareVectorTables(db, knowledge, clusters),
     close: () => {
       db.close();
       return checkpointer?.stop() ?? Promise.resolve();

@@ -9,27 +9,49 @@ import { blobVector } from './vector-blob.ts';
  */
 const VECTOR_TABLES = { knowledge_vec: 'cosine', cluster_vec: 'l2' } as const;
 
+/** The embedder of a set of vectors, as the tables built for them are keyed. */
+export interface VectorSpace {
+  name: string;
+  dimensions: number;
+}
+
 /**
- * Creates the sqlite-vec tables for the embedder's dimension. When the embedder changes
- * (say from offline to an OpenAI model), vectors from the old space are meaningless, so
- * the tables are rebuilt and knowledge files are marked for re-embedding. A table built
- * with an older metric is rebuilt from the rows it indexes (open clusters' centroids).
- * Returns true when the embedder changed.
+ * Creates the sqlite-vec tables: `knowledge_vec` for the retrieval embedder's space, and
+ * `cluster_vec` (with the sketch index) for the clustering embedder's, which may differ.
+ * When an embedder changes (say from offline to an OpenAI model), vectors from its old space
+ * are meaningless, so its tables are rebuilt: knowledge files are marked for re-embedding,
+ * and the centroid index starts empty (clusters from before no longer attract tickets). A
+ * table built with an older metric is rebuilt from the rows it indexes (open clusters'
+ * centroids). Returns which spaces changed.
  */
-export function prepareVectorTables(db: Db, embedder: string, dimensions: number): boolean {
-  const key = `${embedder}:${dimensions}`;
+export function prepareVectorTables(
+  db: Db,
+  knowledge: VectorSpace,
+  clusters: VectorSpace = knowledge,
+): { knowledge: boolean; clusters: boolean } {
   const meta = (name: string) =>
     db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(name)
       ?.value;
-  const current = meta('embedder');
-  const changed = current !== undefined && current !== key;
+  const keyOf = (space: VectorSpace) => `${space.name}:${space.dimensions}`;
+  // Databases from before the two spaces were apart keep one key for both.
+  const before = {
+    knowledge: meta('embedder'),
+    clusters: meta('cluster_embedder') ?? meta('embedder'),
+  };
+  const changed = {
+    knowledge: before.knowledge !== undefined && before.knowledge !== keyOf(knowledge),
+    clusters: before.clusters !== undefined && before.clusters !== keyOf(clusters),
+  };
+  const spaces = { knowledge_vec: knowledge, cluster_vec: clusters } as const;
   db.transaction(() => {
     for (const [table, metric] of Object.entries(VECTOR_TABLES)) {
+      const space = spaces[table as keyof typeof spaces];
+      const tableChanged = table === 'knowledge_vec' ? changed.knowledge : changed.clusters;
       const built = meta(`${table}.metric`) ?? 'cosine';
-      const rebuild = !changed && built !== metric && exists(db, table);
-      if (changed || rebuild) db.exec(`DROP TABLE IF EXISTS ${table}`);
+      const rebuild = !tableChanged && built !== metric && exists(db, table);
+      if (tableChanged || rebuild) db.exec(`DROP TABLE IF EXISTS ${table}`);
       db.exec(
-        `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING vec0(embedding float[${dimensions}] distance_metric=${metric})`,
+        `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING vec0(embedding float[${space.dimensions}] distance_metric=${metric})`,
       );
       if (rebuild && table === 'cluster_vec') reindexOpenClusters(db);
       db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
@@ -37,9 +59,11 @@ export function prepareVectorTables(db: Db, embedder: string, dimensions: number
         metric,
       );
     }
-    prepareSketchTable(db, changed);
-    if (changed) db.exec('DELETE FROM knowledge_files');
-    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('embedder', ?)").run(key);
+    prepareSketchTable(db, changed.clusters);
+    if (changed.knowledge) db.exec('DELETE FROM knowledge_files');
+    const save = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    save.run('embedder', keyOf(knowledge));
+    save.run('cluster_embedder', keyOf(clusters));
   })();
   return changed;
 }

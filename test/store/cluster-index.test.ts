@@ -28,7 +28,7 @@ afterEach(async () => {
 function open(): Store {
   dir ??= mkdtempSync(join(tmpdir(), 'switchboard-cluster-index-'));
   const s = createStore(join(dir, 'index.db'));
-  s.prepareVectors('test-embedder', DIMENSIONS);
+  s.prepareVectors({ name: 'test-embedder', dimensions: DIMENSIONS });
   return s;
 }
 

@@ -201,7 +201,10 @@ describe('editing clusters', () => {
       platforms: { web: 4, telegram: 2 },
       productArea: 'Mobile app › Settings',
     });
-    expectClose(merged?.centroid as Float32Array, meanOf(vectorsOf(store, crashId), 100));
+    expectClose(
+      merged?.centroid as Float32Array,
+      meanOf(vectorsOf(store, crashId), kit.clusterEmbedder.dimensions),
+    );
     // Six reporters now: the merge also lifts the urgency, logged after the merge.
     expect(auditActions(store, crashId).slice(-2)).toEqual(['merged', 'escalated']);
     expect(store.clusterViews.audit(crashId).at(-2)).toMatchObject({
@@ -243,7 +246,7 @@ describe('editing clusters', () => {
     for (const id of [crashId, newId]) {
       expectClose(
         store.clusters.get(id)?.centroid as Float32Array,
-        meanOf(vectorsOf(store, id), 100),
+        meanOf(vectorsOf(store, id), kit.clusterEmbedder.dimensions),
       );
     }
     expect(store.clusterViews.audit(crashId).at(-1)).toMatchObject({
@@ -371,7 +374,7 @@ describe('the centroid index', () => {
       await kit.report({ text, reporter: `r${i}` });
     }
     const { store } = kit;
-    const probe = (await kit.embedder.embed(['the app crashes when I open settings']))[0];
+    const probe = (await kit.clusterEmbedder.embed(['the app crashes when I open settings']))[0];
     const query = unitOf(probe as Float32Array);
     const before = store.clusters.nearest(query, 3);
 
@@ -382,7 +385,10 @@ describe('the centroid index', () => {
       `CREATE VIRTUAL TABLE cluster_vec USING vec0(embedding float[${dims}] distance_metric=cosine)`,
     );
     store.db.prepare("DELETE FROM meta WHERE key = 'cluster_vec.metric'").run();
-    expect(store.prepareVectors(kit.embedder.name, dims)).toBe(false);
+    expect(store.prepareVectors(kit.embedder, kit.clusterEmbedder)).toEqual({
+      knowledge: false,
+      clusters: false,
+    });
 
     const after = store.clusters.nearest(query, 3);
     expect(after.map((n) => n.id)).toEqual(before.map((n) => n.id));

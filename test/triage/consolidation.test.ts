@@ -20,9 +20,16 @@ afterEach(() => {
 
 describe('consolidation', () => {
   it('merges clusters of one problem that formed apart, and logs it', async () => {
-    // Joining needs near-identical wording here, so each phrasing starts its own cluster.
+    // Joining needs near-identical wording here, so each phrasing starts its own cluster;
+    // regrouping and votes are off, so the near-duplicate merge is what gathers them.
     kit = await startTriage({
-      settings: { joinSimilarity: 0.95, mergeSimilarity: 0.6, consolidateEvery: 1 },
+      settings: {
+        joinSimilarity: 0.95,
+        mergeSimilarity: 0.6,
+        consolidateEvery: 1,
+        neighbours: { ...DEFAULT_CLUSTER_SETTINGS.neighbours, k: 0 },
+        regroup: { maxOpenTickets: 0, minAverageSimilarity: 1, sameAreaBonus: 0 },
+      },
     });
     const tickets: Ticket[] = [];
     for (const [i, text] of SETTINGS_CRASH.entries()) {

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SAMPLE_KNOWLEDGE_DIR } from '../../config/index.ts';
 import type { AreaChooser } from '../../src/ai/choose-area.ts';
-import { createOfflineEmbedder } from '../../src/ai/offline-embedder.ts';
+import {
+  createOfflineClusterEmbedder,
+  createOfflineEmbedder,
+} from '../../src/ai/offline-embedder.ts';
 import type { Embedder } from '../../src/ai/types.ts';
 import type { TitleWriter } from '../../src/ai/write-title.ts';
 import { ingestKnowledge } from '../../src/engine/knowledge/ingest.ts';
@@ -46,7 +49,10 @@ export interface Report {
 export interface TriageKit {
   store: Store;
   triage: Triage;
+  /** The retrieval embedder (answers, product areas). */
   embedder: Embedder;
+  /** The embedder tickets are clustered with, as live. */
+  clusterEmbedder: Embedder;
   /** What triage told customers ("the fix is out"), in order: the kit's stand-in for the engine. */
   notices: Array<{ conversationId: string; text: string }>;
   report(r: Report): Promise<Ticket>;
@@ -54,6 +60,7 @@ export interface TriageKit {
 }
 
 const embedder = createOfflineEmbedder();
+const clusterEmbedder = createOfflineClusterEmbedder(embedder);
 
 /** Builds the pipeline; `settings` overrides cluster defaults; `chooser` and `titleWriter` add the model path. */
 export async function startTriage(
@@ -66,7 +73,7 @@ export async function startTriage(
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-triage-'));
   const store = createStore(join(dir, 'triage.db'));
   await embedder.init();
-  store.prepareVectors(embedder.name, embedder.dimensions);
+  store.prepareVectors(embedder, clusterEmbedder);
   await ingestKnowledge(SAMPLE_KNOWLEDGE_DIR, store, embedder);
   const notices: TriageKit['notices'] = [];
   const triage = createTriage({
@@ -77,7 +84,7 @@ export async function startTriage(
       knowledgeDir: SAMPLE_KNOWLEDGE_DIR,
       chooser: options.chooser,
     }),
-    embedder,
+    embedder: clusterEmbedder,
     settings: { ...DEFAULT_CLUSTER_SETTINGS, ...options.settings },
     // Reporters are told through the engine; the kit records what they would have read.
     titleWriter: options.titleWriter,
@@ -91,6 +98,7 @@ export async function startTriage(
     store,
     triage,
     embedder,
+    clusterEmbedder,
     notices,
     async report(r) {
       const platform = r.platform ?? 'web';

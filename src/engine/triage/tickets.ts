@@ -3,7 +3,6 @@ import type { NewTicket, Store, Ticket } from '../../store/index.ts';
 import type { Classification, InboundMessage } from '../../types/index.ts';
 import { parseEnvironment } from '../environment.ts';
 import { redactPII } from '../redact.ts';
-import { contentWords } from './canonical.ts';
 import {
   type Assignment,
   assignTicket,
@@ -94,7 +93,9 @@ export async function prepareTicket(
     createdAt: now,
   };
   const issue = await triage.normalizer.normalize(summary.trim() || redactPII(msg.text ?? ''));
-  const [vector] = await triage.embedder.embed([contentWords(issue.canonical) || issue.canonical]);
+  // The whole phrase: with character trigrams beside word vectors, its function words help
+  // tell problems apart (docs/clustering.md, "Representation study").
+  const [vector] = await triage.embedder.embed([issue.canonical]);
   return {
     ticket: {
       ...ticket,

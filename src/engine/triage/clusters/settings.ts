@@ -72,20 +72,20 @@ export interface ClusterSettings {
 /** The defaults; see docs/clustering.md. */
 export const DEFAULT_CLUSTER_SETTINGS: Readonly<ClusterSettings> = Object.freeze({
   candidates: 10,
-  joinSimilarity: 0.6,
-  mergeSimilarity: 0.85,
+  joinSimilarity: 0.52,
+  mergeSimilarity: 0.86,
   consolidateEvery: 100,
   refine: Object.freeze({ maxReports: 2000 }),
   neighbours: Object.freeze({
     k: 10,
-    minSimilarity: 0.3,
-    minCentroidSimilarity: 0.45,
+    minSimilarity: 0.25,
+    minCentroidSimilarity: 0.42,
     resolution: 20,
     minTickets: 1000,
     clusters: 10,
     perCluster: 2000,
     maxVisits: 50_000,
   }),
-  regroup: Object.freeze({ maxOpenTickets: 2000, minAverageSimilarity: 0.5, sameAreaBonus: 0.2 }),
-  rehome: Object.freeze({ maxReports: 3, quietTickets: 400, minSimilarity: 0.25 }),
+  regroup: Object.freeze({ maxOpenTickets: 2000, minAverageSimilarity: 0.45, sameAreaBonus: 0.2 }),
+  rehome: Object.freeze({ maxReports: 3, quietTickets: 400, minSimilarity: 0.2 }),
 });

@@ -245,6 +245,17 @@ export class ClusterStore {
       }));
   }
 
+  /** The mean product-area match score of the open tickets (0 when there are none). */
+  openAreaFit(): number {
+    return (
+      this.db
+        .prepare<[], { fit: number | null }>(
+          "SELECT AVG(area_confidence) AS fit FROM tickets WHERE status = 'open'",
+        )
+        .get()?.fit ?? 0
+    );
+  }
+
   /** Pins the tickets of these clusters: a person placed them, and the machine leaves them. */
   pin(clusterIds: readonly number[]): void {
     const pin = this.db.prepare('UPDATE tickets SET pinned = 1 WHERE cluster_id = ?');

@@ -28,7 +28,7 @@ describe('consolidation', () => {
         mergeSimilarity: 0.6,
         consolidateEvery: 1,
         neighbours: { ...DEFAULT_CLUSTER_SETTINGS.neighbours, k: 0 },
-        regroup: { maxOpenTickets: 0, minAverageSimilarity: 1, sameAreaBonus: 0 },
+        regroup: { ...DEFAULT_CLUSTER_SETTINGS.regroup, maxOpenTickets: 0 },
       },
     });
     const tickets: Ticket[] = [];
@@ -66,7 +66,7 @@ describe('consolidation', () => {
         // Neighbour votes or regrouping would take the stray home at once
         // (test/triage/neighbours.test.ts, test/triage/regroup.test.ts).
         neighbours: { ...DEFAULT_CLUSTER_SETTINGS.neighbours, k: 0 },
-        regroup: { maxOpenTickets: 0, minAverageSimilarity: 1, sameAreaBonus: 0 },
+        regroup: { ...DEFAULT_CLUSTER_SETTINGS.regroup, maxOpenTickets: 0 },
       },
     });
     const report = (text: string, reporter: string) =>

@@ -33,7 +33,7 @@ const VOTES_ONLY = {
   consolidateEvery: 1,
   refine: { maxReports: 0 },
   rehome: { maxReports: 0, quietTickets: 1, minSimilarity: 1 },
-  regroup: { maxOpenTickets: 0, minAverageSimilarity: 1, sameAreaBonus: 0 },
+  regroup: { ...DEFAULT_CLUSTER_SETTINGS.regroup, maxOpenTickets: 0 },
 };
 
 describe('neighbour votes', () => {

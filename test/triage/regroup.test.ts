@@ -63,7 +63,11 @@ describe('regrouping from the first tickets', () => {
       settings: {
         ...REGROUP_ONLY,
         joinSimilarity: -1,
-        regroup: { maxOpenTickets: 2000, minAverageSimilarity: -1, sameAreaBonus: 0 },
+        regroup: {
+          ...DEFAULT_CLUSTER_SETTINGS.regroup,
+          minAverageSimilarity: -1,
+          sameAreaBonus: 0,
+        },
       },
     });
     const { store, triage } = kit;

@@ -96,8 +96,9 @@ export function* consolidationSteps(
   }
   let regrouped = 0;
   if (openTickets <= settings.regroup.maxOpenTickets) {
+    const areasMeaningful = store.clusters.openAreaFit() >= settings.regroup.minAreaFit;
     for (const id of new Set([...changed, ...moved])) {
-      regrouped += regroupCluster(store, settings, id, now);
+      regrouped += regroupCluster(store, settings, id, now, areasMeaningful);
       yield;
     }
   }

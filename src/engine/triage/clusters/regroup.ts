@@ -12,7 +12,7 @@ import { dot, unit } from './vector-math.ts';
  * A cluster's centroid is the mean of its tickets' unit vectors, so the dot product of two
  * centroids is exactly the mean cosine similarity over every pair of their tickets: what
  * average linkage merges on (plus `regroup.sameAreaBonus` when both are filed under the
- * same product area). Kept after every ticket while the open set is small, this
+ * same product area, while the docs describe the reports: see `regroup.minAreaFit`). Kept after every ticket while the open set is small, this
  * holds the invariant a batch average-linkage pass stops at (no two open clusters on
  * average at least that similar), one changed cluster at a time. The larger cluster (the
  * older on a tie) keeps its id and title; each merge is logged as `system`, reason
@@ -24,8 +24,10 @@ export function regroupCluster(
   settings: Readonly<ClusterSettings>,
   clusterId: number,
   now: number,
+  areasMeaningful = store.clusters.openAreaFit() >= settings.regroup.minAreaFit,
 ): number {
   const threshold = settings.regroup.minAverageSimilarity;
+  const bonus = areasMeaningful ? settings.regroup.sameAreaBonus : 0;
   let current = clusterId;
   let merges = 0;
   for (;;) {
@@ -37,8 +39,7 @@ export function regroupCluster(
       const other = store.clusters.get(n.id);
       if (other?.status !== 'open' || store.clusters.isApart(current, other.id)) continue;
       const sameArea = c.productArea !== null && c.productArea === other.productArea;
-      const similarity =
-        dot(c.centroid, other.centroid) + (sameArea ? settings.regroup.sameAreaBonus : 0);
+      const similarity = dot(c.centroid, other.centroid) + (sameArea ? bonus : 0);
       if (similarity >= threshold && (!best || similarity > best.similarity)) {
         best = { cluster: other, similarity };
       }
@@ -70,8 +71,9 @@ export function* regroupSteps(
 ): Generator<void, ConsolidationReport> {
   const from = Number(store.clusters.meta(CURSOR) ?? 0);
   let regrouped = 0;
+  const areasMeaningful = store.clusters.openAreaFit() >= settings.regroup.minAreaFit;
   for (const id of store.clusters.changedSince(from)) {
-    regrouped += regroupCluster(store, settings, id, now);
+    regrouped += regroupCluster(store, settings, id, now, areasMeaningful);
     yield;
   }
   store.clusters.setMeta(CURSOR, String(throughTicket));

@@ -53,12 +53,16 @@ export interface ClusterSettings {
    * product of the two clusters' mean vectors) when that is at least `minAverageSimilarity`,
    * until no such pair is left. Two clusters filed under the same product area count
    * `sameAreaBonus` more similar: reports of one problem are filed under one area far more
-   * often than their wording agrees. Clusters a person split apart are never rejoined.
+   * often than their wording agrees. The bonus holds while the docs describe the reports,
+   * that is while the open tickets' mean product-area score is at least `minAreaFit`;
+   * areas found among docs about something else say nothing. Clusters a person split
+   * apart are never rejoined.
    */
   regroup: {
     maxOpenTickets: number;
     minAverageSimilarity: number;
     sameAreaBonus: number;
+    minAreaFit: number;
   };
   rehome: {
     /** At most this many tickets. */
@@ -86,6 +90,11 @@ export const DEFAULT_CLUSTER_SETTINGS: Readonly<ClusterSettings> = Object.freeze
     perCluster: 2000,
     maxVisits: 50_000,
   }),
-  regroup: Object.freeze({ maxOpenTickets: 2000, minAverageSimilarity: 0.45, sameAreaBonus: 0.2 }),
+  regroup: Object.freeze({
+    maxOpenTickets: 500,
+    minAverageSimilarity: 0.45,
+    sameAreaBonus: 0.2,
+    minAreaFit: 1.0,
+  }),
   rehome: Object.freeze({ maxReports: 3, quietTickets: 400, minSimilarity: 0.2 }),
 });

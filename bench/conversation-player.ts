@@ -19,6 +19,7 @@ import {
   switchboardClient,
 } from './conversation-client.ts';
 import type { BugReport, LoadedCorpus } from './conversation-corpus.ts';
+import { shuffled } from './eval-data.ts';
 
 /** Sent when the bot asks for details and the report carries no follow-up of its own. */
 export const GENERIC_FOLLOW_UP = "It's on my phone, latest version";
@@ -51,6 +52,8 @@ export interface PlayedReport extends PlayedConversation {
 /** Everything one product's run observed. */
 export interface ProductRun {
   product: string;
+  /** The seed the reports' arrival order was shuffled with. */
+  seed: number;
   questions: Array<PlayedConversation & { expectedSection: string }>;
   handoffs: PlayedConversation[];
   disputes: PlayedConversation[];
@@ -63,8 +66,12 @@ export interface ProductRun {
   seconds: number;
 }
 
-/** Starts a Switchboard on the corpus's docs, plays every item, reads the APIs, stops. */
-export async function playCorpus(corpus: LoadedCorpus): Promise<ProductRun> {
+/**
+ * Starts a Switchboard on the corpus's docs, plays every item, reads the APIs, stops. Bug
+ * reports and one-offs arrive interleaved, in an order shuffled by `seed`, as they would
+ * from a community: never one problem's reports back to back.
+ */
+export async function playCorpus(corpus: LoadedCorpus, seed = 1): Promise<ProductRun> {
   const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-eval-conversations-'));
   const config = loadConfig({
@@ -88,17 +95,21 @@ export async function playCorpus(corpus: LoadedCorpus): Promise<ProductRun> {
     for (const h of corpus.handoffs) handoffs.push(await playRequest(client, h.id, h.text));
     const disputes = [];
     for (const d of corpus.disputes) disputes.push(await playRequest(client, d.id, d.text));
+    const arrivals = shuffled(
+      [
+        ...corpus.bugs.flatMap((bug) =>
+          bug.reports.map((r) => ({ report: r, problem: bug.problem, area: bug.expectedArea })),
+        ),
+        ...corpus.noise.map((n) => ({ report: n, problem: `noise:${n.id}`, area: n.expectedArea })),
+      ],
+      seed,
+    );
     const reports: PlayedReport[] = [];
-    for (const bug of corpus.bugs) {
-      for (const r of bug.reports)
-        reports.push(await playReport(client, r, bug.problem, bug.expectedArea));
-    }
-    for (const n of corpus.noise) {
-      reports.push(await playReport(client, n, `noise:${n.id}`, n.expectedArea));
-    }
+    for (const a of arrivals) reports.push(await playReport(client, a.report, a.problem, a.area));
     await sb.engine.idle();
     return {
       product: corpus.product,
+      seed,
       questions,
       handoffs,
       disputes,

@@ -13,7 +13,7 @@ export function formatScores(s: ProductScores): string {
     for (const i of items) out.push(`    - ${i}`);
   };
   const z = s.size;
-  line(`## ${s.product}  (${s.seconds.toFixed(1)} s)`);
+  line(`## ${s.product}, seed ${s.seed}  (${s.seconds.toFixed(1)} s)`);
   line(
     `corpus      ${z.questions} questions, ${z.handoffs} person requests, ${z.disputes} billing disputes, ${z.reports} bug reports of ${z.problems} problems, ${z.noise} one-off reports`,
   );
@@ -79,3 +79,43 @@ export function formatScores(s: ProductScores): string {
   }
   return out.join('\n');
 }
+
+/** The figures the targets name, per product: the mean over seeds, with the range. */
+export function formatSummary(all: readonly ProductScores[]): string {
+  const seeds = [...new Set(all.map((s) => s.seed))];
+  const rows: Array<[string, (s: ProductScores) => number, (v: number) => string]> = [
+    ['answers citing the expected section', (s) => s.answers.share, percent],
+    ['person requests handed over (with a "yes")', (s) => s.handoffs.afterAccepting.share, percent],
+    [
+      'billing disputes handed over (with a "yes")',
+      (s) => s.disputes.afterAccepting.share,
+      percent,
+    ],
+    ['tickets filed at the 1st message', (s) => s.tickets.first.share, percent],
+    [
+      'tickets filed by the 2nd message',
+      (s) => s.tickets.first.share + s.tickets.second.share,
+      percent,
+    ],
+    ['clusters per problem', (s) => s.clustering.clustersPerProblem, (v) => v.toFixed(2)],
+    ['cluster ARI', (s) => s.clustering.ari, (v) => v.toFixed(3)],
+    ['product area as expected', (s) => s.areas.share, percent],
+    ['top-10 titles clean', (s) => s.titles.share, percent],
+    ['digest: problems above one-offs', (s) => (s.digest.pass ? 1 : 0), percent],
+  ];
+  const out = [`## summary over seeds ${seeds.join(', ')}: mean (min–max)`];
+  for (const product of [...new Set(all.map((s) => s.product))]) {
+    const runs = all.filter((s) => s.product === product);
+    out.push(`${product}`);
+    for (const [label, value, show] of rows) {
+      const values = runs.map(value);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const range =
+        runs.length > 1 ? ` (${show(Math.min(...values))}–${show(Math.max(...values))})` : '';
+      out.push(`  ${label.padEnd(46)}${show(mean)}${range}`);
+    }
+  }
+  return out.join('\n');
+}
+
+const percent = (v: number) => `${(v * 100).toFixed(1)}%`;

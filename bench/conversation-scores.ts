@@ -25,6 +25,7 @@ export interface Handovers extends Share {
 /** One product's figures. */
 export interface ProductScores {
   product: string;
+  seed: number;
   seconds: number;
   size: {
     questions: number;
@@ -130,6 +131,7 @@ export function scoreRun(run: ProductRun): ProductScores {
   const noise = reports.filter((r) => r.problem.startsWith('noise:'));
   return {
     product: run.product,
+    seed: run.seed,
     seconds: run.seconds,
     size: {
       questions: run.questions.length,

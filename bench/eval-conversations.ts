@@ -5,21 +5,30 @@
  * the admin API and prints how triage did: answers, handoffs, disputes, tickets, clusters,
  * product areas, cluster titles and the digest ranking. Labels are used only for scoring.
  *
- * Run: `npm run eval:conversations [-- --product parcelly|thermly|all] [--json]`.
+ * Run: `npm run eval:conversations [-- --product parcelly|thermly|shoebox|all] [--seeds 3] [--json]`.
+ * Each seed shuffles the order bug reports arrive in; with several, a summary of the means
+ * follows the per-run blocks.
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { listProducts, loadCorpus } from './conversation-corpus.ts';
 import { playCorpus } from './conversation-player.ts';
-import { formatScores } from './conversation-report.ts';
+import { formatScores, formatSummary } from './conversation-report.ts';
 import { type ProductScores, scoreRun } from './conversation-scores.ts';
 
 /** Plays and scores the given products, one after the other. */
-export async function evaluateConversations(products: readonly string[]): Promise<ProductScores[]> {
+export async function evaluateConversations(
+  products: readonly string[],
+  seeds = 1,
+): Promise<ProductScores[]> {
   // Every corpus is checked before anything is played, so a bad label fails fast.
   const corpora = products.map(loadCorpus);
   const scores: ProductScores[] = [];
-  for (const corpus of corpora) scores.push(scoreRun(await playCorpus(corpus)));
+  for (const corpus of corpora) {
+    for (let seed = 1; seed <= seeds; seed++) {
+      scores.push(scoreRun(await playCorpus(corpus, seed)));
+    }
+  }
   return scores;
 }
 
@@ -28,6 +37,7 @@ async function main(): Promise<void> {
     options: {
       product: { type: 'string', default: 'all' },
       json: { type: 'boolean', default: false },
+      seeds: { type: 'string', default: '1' },
     },
   });
   const available = listProducts();
@@ -39,9 +49,14 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
+  const seeds = Number(values.seeds);
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 10) {
+    process.stderr.write(`--seeds must be a whole number from 1 to 10, not "${values.seeds}"\n`);
+    process.exit(2);
+  }
   let scores: ProductScores[];
   try {
-    scores = await evaluateConversations(products);
+    scores = await evaluateConversations(products, seeds);
   } catch (error) {
     process.stderr.write(`eval:conversations: ${(error as Error).message}\n`);
     process.exit(1);
@@ -49,7 +64,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     values.json
       ? `${JSON.stringify(scores, null, 2)}\n`
-      : `${scores.map(formatScores).join('\n\n')}\n`,
+      : `${[...scores.map(formatScores), ...(seeds > 1 ? [formatSummary(scores)] : [])].join('\n\n')}\n`,
   );
 }
 

@@ -130,6 +130,23 @@ describe('first-week triage through the web chat', () => {
     expect(cluster.environment.appVersions['3.2.1']).toBeGreaterThanOrEqual(1);
   });
 
+  it('keeps a quoted error closed and a sentence whole when a title is cut and setups removed', async () => {
+    const reports = [
+      "when I press save on a new order it says 'Could not save the order, try again in a few minutes' and the order is gone",
+      "my laptop says 'Could not save the order, try again in a few minutes' when I press save, and the order is gone",
+    ];
+    const refs: string[] = [];
+    for (const text of reports) refs.push(REF.exec((await say(text)).reply)?.[0] as string);
+    const { ticket } = await api<{ ticket: { clusterId: number } }>(`/tickets/${refs[1]}`);
+    const { cluster } = await api<{ cluster: { title: string } }>(`/clusters/${ticket.clusterId}`);
+    expect(cluster.title).toMatch(/could not save the order/i);
+    // Every quotation the title opens, it closes; no brand or kind of computer is named.
+    const opened = cluster.title.match(/(?:^|\s)'\S/g)?.length ?? 0;
+    const closed = cluster.title.match(/\S'(?=\s|$|[.,;:!?])/g)?.length ?? 0;
+    expect(opened, cluster.title).toBe(closed);
+    expect(cluster.title).not.toMatch(/laptop|^my says/i);
+  });
+
   it('says in the digest when a problem appears only from some version on', async () => {
     // Customers run 3.1.0 too (a different problem), but this one is only seen on 3.3.0.
     await say('The invoice PDF download shows a blank page, iPhone 13, iOS 17, app 3.1.0');

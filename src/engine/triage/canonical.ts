@@ -51,6 +51,11 @@ const DEVICE = new RegExp(
   'gi',
 );
 
+// A device named by brand or kind, not introduced by "on", "with"…; and the word before it.
+const NAMED_DEVICE =
+  /^(?:iphone|ipad|pixel|galaxy|samsung|oneplus|huawei|xiaomi|moto|macbook|imac|chromebook|surface|laptop|desktop|pc)/i;
+const OWNED = /\b(?:my|the|our|his|her|their|your|this)\s+$/i;
+
 // What a removed detail can leave hanging at the end ("… closes, on my" → "… closes").
 const DANGLING = /(?:[\s,;:.!-]|\b(?:and|or|but|with|using|from)\b)+$/i;
 const DANGLING_AFTER_DETAIL = /(?:[\s,;:.!-]|\b(?:and|or|but|with|using|from|on|in|at)\b)+$/i;
@@ -120,9 +125,12 @@ export function contentWords(phrase: string): string {
 function cleanPart(part: string): string {
   let details = 0;
   let s = part
-    .replace(DEVICE, () => {
+    .replace(DEVICE, (detail: string, offset: number, whole: string) => {
       details++;
-      return ' ';
+      // A phone or computer the sentence is about ("my pc turned into a jet engine") keeps
+      // its place as a plain noun, so the statement still has a subject.
+      const subject = NAMED_DEVICE.test(detail) && OWNED.test(whole.slice(0, offset));
+      return subject ? ' device ' : ' ';
     })
     .replace(PLEAS, ' ')
     .replace(LEFTOVERS, ' ')

@@ -60,7 +60,8 @@ function tidy(text: string): string {
   let t = text
     .replace(/\s+/g, ' ')
     .replace(/^[\s,;:.!?'"“”()[\]-]+/, '')
-    .replace(/[\s,;:.!?'"“”([-]+$/, '')
+    .replace(/[\s,;:.!?([-]+$/, '')
+    .replace(/\s+['"“”‘’]+$/, '')
     .replace(/\s+([,;:.!?])/g, '$1')
     .replace(TRAILING, '')
     .replace(/[\s,;:-]+$/, '');
@@ -68,8 +69,26 @@ function tidy(text: string): string {
   if ((t.match(/\(/g)?.length ?? 0) > (t.match(/\)/g)?.length ?? 0)) {
     t = t.replace(/\s*\([^)]*$/, '');
   }
-  t = t.replace(/\(\s*\)/g, '').trim();
+  t = closeQuotes(t.replace(/\(\s*\)/g, '').trim());
   return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+/**
+ * A quotation cut short (the customer quoted an error message and the title ends inside
+ * it) is closed, after any punctuation that ended the cut: "it says 'couldn't restore'".
+ * A quote that closes an opened one is kept; an apostrophe ("isn't") is neither.
+ */
+function closeQuotes(text: string): string {
+  let t = text;
+  const opened = t.match(/(?:^|\s)['‘]\S/g)?.length ?? 0;
+  const closed = t.match(/\S['’](?=\s|$|[.,;:!?)])/g)?.length ?? 0;
+  if (opened > closed) t = `${t.replace(/[\s,;:.!?'‘’-]+$/, '')}'`;
+  if ((t.match(/["“”]/g)?.length ?? 0) % 2 === 1) {
+    t = /(?:^|\s)["“][^"“”]+$/.test(t)
+      ? `${t.replace(/[\s,;:.!?-]+$/, '')}"`
+      : t.replace(/["“”]/, '');
+  }
+  return t;
 }
 
 /** A member of a cluster as the title is chosen from: its phrase and its similarity to the centroid. */

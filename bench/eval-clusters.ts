@@ -8,8 +8,8 @@
  * Run: `npm run eval:clusters -- --data <file> [--split train|val|test] [--seed N] [--limit N]`
  * or `npx tsx bench/eval-clusters.ts --data ../shared/data/banking77/train.csv`.
  * `--coldstart [--seeds 3]` runs small seeded subsets instead (see eval-coldstart.ts);
- * `--embedder` swaps the representation (see embedders.ts; default: the offline GloVe-SIF
- * one) and `--settings '{"joinSimilarity":0.7}'` overrides cluster settings (see
+ * `--embedder` swaps the representation (see embedders.ts; default: the live one, GloVe-SIF with
+ * trigrams) and `--settings '{"joinSimilarity":0.7}'` overrides cluster settings (see
  * settings-override.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';

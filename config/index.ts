@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import { Cron } from 'croner';
 import { ConfigError } from './errors.ts';
 import { envSchema, FIXES, parseDuration } from './schema.ts';
@@ -56,6 +58,55 @@ export interface Config {
   handoffSlaMinutes: number;
   sessionTtlHours: number;
   channels: Record<'web' | 'slack' | 'discord' | 'telegram', ChannelState>;
+}
+
+/** The variables a process starts with: its environment over the `.env` file's. */
+export interface Environment {
+  values: Record<string, string | undefined>;
+  /** The file read, when there was one. */
+  file: string | undefined;
+  /** Variables whose value came from the file (not set in the environment). */
+  fromFile: ReadonlySet<string>;
+}
+
+/**
+ * The environment with `.env` (in `cwd`) beneath it, as `.env.example` describes: a
+ * variable set in the environment wins over the file's. No file, no change.
+ */
+export function readEnvironment(
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): Environment {
+  const file = resolve(cwd, '.env');
+  if (!existsSync(file)) return { values: env, file: undefined, fromFile: new Set() };
+  const parsed = parseEnv(readFileSync(file, 'utf8'));
+  const fromFile = new Set<string>();
+  const values: Record<string, string | undefined> = { ...env };
+  for (const [name, value] of Object.entries(parsed)) {
+    if (values[name] !== undefined) continue;
+    values[name] = value;
+    fromFile.add(name);
+  }
+  return { values, file, fromFile };
+}
+
+/**
+ * {@link loadConfig} over {@link readEnvironment}: what `npm start` and the commands use. A
+ * wrong value from the file is reported like one from the environment, naming the file.
+ */
+export function loadConfigFromEnvironment(environment = readEnvironment()): Readonly<Config> {
+  try {
+    return loadConfig(environment.values);
+  } catch (error) {
+    if (error instanceof ConfigError && environment.fromFile.has(error.variable)) {
+      throw new ConfigError(
+        `${error.variable} (set in ${environment.file})`,
+        error.problem,
+        error.fix,
+      );
+    }
+    throw error;
+  }
 }
 
 /**

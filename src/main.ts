@@ -7,7 +7,7 @@ import { createSlackAdapter } from '../bots/slack/index.ts';
 import { createTelegramAdapter } from '../bots/telegram/index.ts';
 import { createWebAdapter } from '../bots/web/index.ts';
 import { resolveAdminToken } from '../config/admin-token.ts';
-import { type Config, ConfigError, loadConfig } from '../config/index.ts';
+import { type Config, ConfigError, loadConfigFromEnvironment } from '../config/index.ts';
 import { createModelAreaChooser } from './ai/choose-area.ts';
 import { createModelAssistant } from './ai/model-assistant.ts';
 import { createOfflineClusterEmbedder, createOfflineEmbedder } from './ai/offline-embedder.ts';
@@ -291,7 +291,7 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
   try {
-    config = loadConfig(process.env);
+    config = loadConfigFromEnvironment();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Switchboard cannot start: ${error.message}\n`);

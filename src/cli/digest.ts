@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../config/index.ts';
+import { ConfigError, loadConfigFromEnvironment } from '../../config/index.ts';
 import { buildDigest, parseSince, renderDigestMarkdown } from '../engine/triage/digest/build.ts';
 import { DatabaseUnavailableError, openReadOnlyStore } from '../store/read-only.ts';
 
@@ -69,7 +69,7 @@ function main(): number {
   const now = Date.now();
   try {
     const args = parseDigestArgs(process.argv.slice(2), now);
-    const config = loadConfig(process.env);
+    const config = loadConfigFromEnvironment();
     const store = openReadOnlyStore(config.databaseFile);
     try {
       const digest = buildDigest(store, {

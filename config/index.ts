@@ -57,6 +57,8 @@ export interface Config {
   digest: { cron: string; timezone: string; topN: number };
   handoffSlaMinutes: number;
   sessionTtlHours: number;
+  /** Messages per minute before the bot stops answering for a while; 0 = no limit. */
+  rateLimits: { perAuthor: number; perConversation: number };
   channels: Record<'web' | 'slack' | 'discord' | 'telegram', ChannelState>;
 }
 
@@ -239,6 +241,10 @@ export function loadConfig(
     digest: { cron: e.DIGEST_CRON, timezone: e.DIGEST_TZ, topN: e.DIGEST_TOP_N },
     handoffSlaMinutes: e.HANDOFF_SLA_MINUTES,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    rateLimits: {
+      perAuthor: e.RATE_LIMIT_PER_AUTHOR,
+      perConversation: e.RATE_LIMIT_PER_CONVERSATION,
+    },
     channels: {
       web: { enabled: true, reason: 'always on' },
       slack:

@@ -82,6 +82,8 @@ export const envSchema = z.object({
   DIGEST_TOP_N: intInRange(1, 100, 10),
   HANDOFF_SLA_MINUTES: intInRange(1, 10_080, 15),
   SESSION_TTL_HOURS: intInRange(1, 8760, 72),
+  RATE_LIMIT_PER_AUTHOR: intInRange(0, 10_000, 12),
+  RATE_LIMIT_PER_CONVERSATION: intInRange(0, 10_000, 30),
 });
 
 /** How to fix each variable, shown beside the problem. */
@@ -105,5 +107,8 @@ export const FIXES: Record<string, string> = {
   DIGEST_TOP_N: 'a whole number such as 10',
   HANDOFF_SLA_MINUTES: 'a whole number of minutes such as 15',
   SESSION_TTL_HOURS: 'a whole number of hours such as 72',
+  RATE_LIMIT_PER_AUTHOR: 'a whole number of messages per minute such as 12, or 0 for no limit',
+  RATE_LIMIT_PER_CONVERSATION:
+    'a whole number of messages per minute such as 30, or 0 for no limit',
   LLM_TIMEOUT_MS: 'a whole number of milliseconds such as 20000',
 };

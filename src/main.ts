@@ -29,7 +29,7 @@ import { webhookRoutes } from './http/api/webhooks.ts';
 import { createApp } from './http/app.ts';
 import { bearerAuth } from './http/errors.ts';
 import { createLogger, type Logger } from './log.ts';
-import { createMetrics, registerNormalizerMetrics } from './metrics.ts';
+import { createMetrics, registerEngineMetrics, registerNormalizerMetrics } from './metrics.ts';
 import { createStore, type Store } from './store/index.ts';
 import type { Assistant } from './types/index.ts';
 
@@ -174,6 +174,8 @@ export async function startSwitchboard(
     sessionTtlMs: config.sessionTtlHours * 3_600_000,
     handoffSlaMs: config.handoffSlaMinutes * 60_000,
     onCommit: kick,
+    rateLimits: config.rateLimits,
+    observer: registerEngineMetrics(metrics.registry),
   });
 
   // Discord and Telegram community bots: registered now, started once docs are indexed.

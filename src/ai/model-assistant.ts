@@ -76,12 +76,14 @@ export function createModelAssistant(options: ModelAssistantOptions): Assistant 
     async respond(input) {
       const messages = buildTurnMessages(input, options.productName);
       const failures: ModelFailure[] = [];
-      for (const model of models) {
+      for (const [index, model] of models.entries()) {
+        let retried = false;
         try {
-          return await withRetry(
+          const answer = await withRetry(
             () => complete(model, messages),
             policy,
-            (event) =>
+            (event) => {
+              retried = true;
               logger?.warn(
                 {
                   model,
@@ -90,8 +92,11 @@ export function createModelAssistant(options: ModelAssistantOptions): Assistant 
                   err: describeError(event.error),
                 },
                 'chat model call failed; retrying',
-              ),
+              );
+            },
           );
+          const path = index > 0 ? 'fallback_model' : retried ? 'retried' : 'first_try';
+          return { ...answer, usage: { ...answer.usage, path } };
         } catch (error) {
           failures.push({ model, error });
           logger?.warn({ model, err: describeError(error) }, 'chat model gave up');

@@ -23,7 +23,7 @@ export function withOfflineFallback(
           { assistant: primary.name, fallback: offline.name, err: describeError(error) },
           'assistant failed; answering offline',
         );
-        return offline.respond(input);
+        return { ...(await offline.respond(input)), fellBack: true };
       }
     },
   };

@@ -33,10 +33,40 @@ export interface TurnUsage {
   model: string;
   promptTokens: number;
   completionTokens: number;
+  /** How the answering model got there: at once, after retries, or as the fallback model. */
+  path?: 'first_try' | 'retried' | 'fallback_model';
+}
+
+/** What an assistant answered one turn with. */
+export interface AssistantAnswer {
+  result: TurnResult;
+  usage?: TurnUsage;
+  /** The model path failed and the offline assistant answered instead. */
+  fellBack?: boolean;
 }
 
 /** An assistant answers one turn: the model-backed one or the offline one. */
 export interface Assistant {
   readonly name: string;
-  respond(input: TurnInput): Promise<{ result: TurnResult; usage?: TurnUsage }>;
+  respond(input: TurnInput): Promise<AssistantAnswer>;
+}
+
+/** How a turn was answered, as the metrics count it. */
+export type TurnOutcome =
+  | 'offline'
+  | 'model'
+  | 'model_retried'
+  | 'fallback_model'
+  | 'offline_fallback';
+
+/**
+ * What the engine reports as it works, for metrics; every method is cheap and never throws.
+ * Nothing here carries customer text.
+ */
+export interface EngineObserver {
+  turn(turn: { outcome: TurnOutcome; state: string; seconds: number; usage?: TurnUsage }): void;
+  rateLimited(scope: 'author' | 'conversation'): void;
+  ticketCreated(): void;
+  handoffOpened(): void;
+  handoffClaimed(secondsToClaim: number): void;
 }

@@ -86,6 +86,7 @@ describe('createModelAssistant', () => {
       model: PRIMARY,
       promptTokens: expect.any(Number),
       completionTokens: Math.ceil(JSON.stringify(good).length / 4),
+      path: 'first_try',
     });
     expect(usage?.promptTokens).toBeGreaterThan(100);
     expect(modelsSeen()).toEqual([PRIMARY]);
@@ -124,7 +125,7 @@ describe('createModelAssistant', () => {
     const { result, usage } = await assistant().respond(input);
 
     expect(result).toEqual(good);
-    expect(usage?.model).toBe(PRIMARY);
+    expect(usage).toMatchObject({ model: PRIMARY, path: 'retried' });
     expect(fake.requests.map((r) => r.outcome)).toEqual(['429', 'ok']);
   });
 
@@ -145,7 +146,7 @@ describe('createModelAssistant', () => {
     const { result, usage } = await assistant().respond(input);
 
     expect(result).toEqual(good);
-    expect(usage?.model).toBe(FALLBACK);
+    expect(usage).toMatchObject({ model: FALLBACK, path: 'fallback_model' });
     expect(modelsSeen()).toEqual([PRIMARY, PRIMARY, PRIMARY, FALLBACK]);
   });
 
@@ -155,7 +156,7 @@ describe('createModelAssistant', () => {
 
     const { usage } = await assistant({ timeoutMs: 100 }).respond(input);
 
-    expect(usage?.model).toBe(FALLBACK);
+    expect(usage).toMatchObject({ model: FALLBACK, path: 'fallback_model' });
     expect(modelsSeen()).toEqual([PRIMARY, PRIMARY, PRIMARY, FALLBACK]);
   });
 

@@ -47,6 +47,9 @@ export function createDeskActions(
         return { ok: false, reason: 'already_claimed', by: holder?.agentName ?? 'another agent' };
       }
       const handoff = await changed(id);
+      ctx.observer.handoffClaimed(
+        Math.max(0, ((handoff.claimedAt ?? Date.now()) - handoff.createdAt) / 1000),
+      );
       ctx.logger.info({ handoffId: id, agentId: agent.id }, 'handoff claimed');
       await ctx.sendToCustomer(handoff.conversationId, {
         role: 'system',

@@ -9,11 +9,13 @@ import {
   type Desk,
   type DeskActions,
   type DeskEvent,
+  type EngineObserver,
   type Handoff,
   type InboundMessage,
   isInternalNote,
   type Platform,
   type StoredMessage,
+  type TurnOutcome,
   type TurnResult,
   type TurnUsage,
 } from '../../types/index.ts';
@@ -22,6 +24,7 @@ import { redactPII } from '../redact.ts';
 import type { Triage } from '../triage/index.ts';
 import { createDeskActions } from './desk.ts';
 import { announceDue, type HandoffContext, openHandoff, relayToDesk } from './handoffs.ts';
+import { RateLimiter, SLOW_DOWN } from './rate-limit.ts';
 import { SerialQueue } from './serial-queue.ts';
 
 /** What the customer sees when a turn fails in a way no fallback covered. */
@@ -40,7 +43,23 @@ export interface EngineDeps {
   handoffSlaMs: number;
   /** Called after a commit that wrote outbox events (wakes the webhook dispatcher). */
   onCommit?: () => void;
+  /**
+   * Messages per minute one author (on one platform) and one conversation may send before
+   * the bot stops answering them for a while; 0 turns a limit off. Default 12 and 30.
+   */
+  rateLimits?: { perAuthor: number; perConversation: number };
+  /** Counts turns, tickets, handoffs and rate-limited messages (the metrics). */
+  observer?: EngineObserver;
 }
+
+/** An observer that counts nothing. */
+const UNOBSERVED: EngineObserver = {
+  turn: () => {},
+  rateLimited: () => {},
+  ticketCreated: () => {},
+  handoffOpened: () => {},
+  handoffClaimed: () => {},
+};
 
 /** Live changes, for SSE pages and desks. */
 export interface EngineEvents {
@@ -69,10 +88,16 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly adapters = new Map<Platform, ChannelAdapter>();
   private readonly queue = new SerialQueue();
   private readonly handoffs: HandoffContext;
+  private readonly observer: EngineObserver;
+  private readonly perAuthor: RateLimiter;
+  private readonly perConversation: RateLimiter;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly deps: EngineDeps) {
     super();
+    this.observer = deps.observer ?? UNOBSERVED;
+    this.perAuthor = new RateLimiter(deps.rateLimits?.perAuthor ?? 12);
+    this.perConversation = new RateLimiter(deps.rateLimits?.perConversation ?? 30);
     this.handoffs = {
       store: deps.store,
       desk: deps.desk,
@@ -81,6 +106,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       onCommit: () => deps.onCommit?.(),
       onChange: (h) => this.emit('handoff', h),
       onMessage: (m) => this.emit('message', m),
+      observer: this.observer,
     };
     this.desk = createDeskActions(this.handoffs, (listener) => this.followDesk(listener));
     this.hooks = {
@@ -108,7 +134,37 @@ export class Engine extends EventEmitter<EngineEvents> {
       return false;
     }
     this.emit('message', stored);
+    if (this.overLimit(stored, msg)) return true;
     void this.queue.push(msg.conversationId, () => this.turn(stored, msg));
+    return true;
+  }
+
+  /**
+   * Flood control, after dedupe (a platform's retry is not a new message) and before any
+   * model call. A message over the limit stays in the conversation, unanswered; the first
+   * of a streak gets one "slow down". A conversation with a person is relayed as it is.
+   */
+  private overLimit(stored: StoredMessage, msg: InboundMessage): boolean {
+    if (this.deps.store.handoffs.activeFor(msg.conversationId)) return false;
+    const byAuthor = this.perAuthor.take(`${msg.platform}:${msg.author.id}`);
+    const byConversation = byAuthor.allowed
+      ? this.perConversation.take(msg.conversationId)
+      : { allowed: true, tell: false };
+    if (byAuthor.allowed && byConversation.allowed) return false;
+    const scope = byAuthor.allowed ? 'conversation' : 'author';
+    this.observer.rateLimited(scope);
+    this.deps.store.conversations.markDone(stored.id);
+    if (byAuthor.tell || byConversation.tell) {
+      this.deps.logger.info(
+        { conversationId: msg.conversationId, platform: msg.platform, scope },
+        'rate limited: not answering for a while',
+      );
+      void this.queue.push(msg.conversationId, () =>
+        this.reply(msg.conversationId, { role: 'system', text: SLOW_DOWN }, stored.id).catch(
+          (error: unknown) => this.deps.logger.error({ err: error }, 'slow-down notice failed'),
+        ),
+      );
+    }
     return true;
   }
 
@@ -226,17 +282,25 @@ export class Engine extends EventEmitter<EngineEvents> {
         return;
       }
       this.showTyping(msg);
+      const started = performance.now();
       const text = redactPII(stored.text);
       const history = store.conversations
         .history(msg.conversationId)
         .map((h) => ({ ...h, text: redactPII(h.text) }));
       const knowledge = await this.deps.retriever.search(text);
-      const { result, usage } = await this.deps.assistant.respond({ history, text, knowledge });
+      const answer = await this.deps.assistant.respond({ history, text, knowledge });
+      const { result, usage } = answer;
       log.info(
         { state: result.state, category: result.category, assistant: usage?.model ?? 'offline' },
         'turn',
       );
-      await this.route(stored, msg, result, usage);
+      await this.route(stored, msg, result, usage, log);
+      this.observer.turn({
+        outcome: turnOutcome(answer.fellBack, usage),
+        state: result.state,
+        seconds: (performance.now() - started) / 1000,
+        ...(usage ? { usage } : {}),
+      });
     } catch (error) {
       log.error({ err: error }, 'turn failed');
       await this.reply(msg.conversationId, { role: 'system', text: APOLOGY }, stored.id).catch(
@@ -250,6 +314,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     msg: InboundMessage,
     result: TurnResult,
     usage: TurnUsage | undefined,
+    log: Logger,
   ): Promise<void> {
     const { store } = this.deps;
     const { reply, ...classification } = result;
@@ -273,7 +338,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           .history(msg.conversationId)
           .filter((h) => h.role === 'customer')
           .map((h) => redactPII(h.text));
-        const { within: saved } = await this.deps.triage.raise(
+        const { within: saved, ticket } = await this.deps.triage.raise(
           { ...msg, classification, customerLines },
           (ticket) =>
             store.conversations.appendReply(
@@ -285,6 +350,11 @@ export class Engine extends EventEmitter<EngineEvents> {
               },
               stored.id,
             ),
+        );
+        this.observer.ticketCreated();
+        log.info(
+          { ticket: ticket.ref, clusterId: ticket.clusterId, productArea: ticket.productArea },
+          'ticket created',
         );
         await this.deliver(msg.conversationId, saved);
         return;
@@ -344,4 +414,12 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.off('message', onMessage);
     };
   }
+}
+
+function turnOutcome(fellBack: boolean | undefined, usage: TurnUsage | undefined): TurnOutcome {
+  if (fellBack) return 'offline_fallback';
+  if (!usage) return 'offline';
+  if (usage.path === 'retried') return 'model_retried';
+  if (usage.path === 'fallback_model') return 'fallback_model';
+  return 'model';
 }

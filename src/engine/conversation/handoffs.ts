@@ -3,6 +3,7 @@ import type { Store } from '../../store/index.ts';
 import type {
   Classification,
   Desk,
+  EngineObserver,
   Handoff,
   InboundMessage,
   StoredMessage,
@@ -49,6 +50,8 @@ export interface HandoffContext {
   onChange(handoff: Handoff): void;
   /** Called when a message is stored without being sent to the customer (internal notes). */
   onMessage(message: StoredMessage): void;
+  /** Counts handoffs opened and claimed (the metrics). */
+  observer: Pick<EngineObserver, 'handoffOpened' | 'handoffClaimed'>;
 }
 
 /** Internal notes: agent lines starting with `//` are kept but never relayed. */
@@ -75,6 +78,11 @@ export async function openHandoff(
     return h;
   });
   ctx.onCommit();
+  ctx.observer.handoffOpened();
+  ctx.logger.info(
+    { handoffId: handoff.id, conversationId: handoff.conversationId, platform: handoff.platform },
+    'handoff opened',
+  );
   await announce(ctx, handoff, false);
   return handoff;
 }

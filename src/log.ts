@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -34,5 +35,20 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
   return pino(
     { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined },
     destination,
+  );
+}
+
+/**
+ * The logger of `npm start`: readable lines when standard output is a terminal (and not
+ * CI), JSON lines otherwise (a file, a pipe, a container's log collector). Redaction is the
+ * same either way: it runs before formatting.
+ */
+export function createProcessLogger(level = 'info'): Logger {
+  const readable = process.stdout.isTTY === true && !process.env.CI;
+  return createLogger(
+    level,
+    readable
+      ? pretty({ colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname', sync: true })
+      : undefined,
   );
 }

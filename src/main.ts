@@ -28,7 +28,7 @@ import { triageRoutes } from './http/api/triage.ts';
 import { webhookRoutes } from './http/api/webhooks.ts';
 import { createApp } from './http/app.ts';
 import { bearerAuth } from './http/errors.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger, createProcessLogger, type Logger } from './log.ts';
 import { createMetrics, registerEngineMetrics, registerNormalizerMetrics } from './metrics.ts';
 import { createStore, type Store } from './store/index.ts';
 import type { Assistant } from './types/index.ts';
@@ -69,7 +69,7 @@ export async function startSwitchboard(
   });
   const admin = resolveAdminToken(config.adminToken, config.dataDir);
   if (admin.generated) {
-    logger.info({ file: admin.file }, `generated an admin token (shown once): ${admin.token}`);
+    logger.info(`generated an admin token (shown once): ${admin.token}`);
   }
 
   const ai = config.ai;
@@ -235,6 +235,11 @@ export async function startSwitchboard(
   const address = server.address();
   const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
   logger.info(`Switchboard listening on ${url} (chat: ${url}/, desk: ${url}/desk)`);
+  logger.info(
+    admin.file
+      ? `admin token (for the desk and /api): in ${admin.file}`
+      : 'admin token (for the desk and /api): the ADMIN_TOKEN variable',
+  );
   channels.logConfigured();
   logger.info(
     { assistant: assistant.name, embedder: embedder.name },
@@ -301,7 +306,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createProcessLogger(config.logLevel);
   const sb = await startSwitchboard(config, { logger }).catch((error: unknown) => {
     const e = error as NodeJS.ErrnoException;
     const hint =

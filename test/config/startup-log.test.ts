@@ -13,7 +13,12 @@ const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-startlog-'));
 /** Starts the real entry point until it is ready, and returns what it printed. */
 function startOnce(): Promise<string[]> {
   return new Promise((done, fail) => {
-    const env = { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    };
     delete env.ADMIN_TOKEN;
     const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/main.ts')], {
       env,

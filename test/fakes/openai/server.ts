@@ -8,10 +8,11 @@ export type { FakeRequestBody } from './chat.ts';
 
 /**
  * How the fake misbehaves. `429` sends `retry-after-ms` and `retry-after`; `500` an error
- * body; `slow` waits `delayMs` and then answers normally; `down` destroys the socket;
+ * body; `slow` waits `delayMs` and then answers normally; `hang` reads the request and never
+ * answers (the client's timeout ends it, or `close()`); `down` destroys the socket;
  * `badJson` answers a chat request with content that is not JSON (chat requests only).
  */
-export type FakeMode = 'ok' | '429' | '500' | 'slow' | 'down' | 'badJson';
+export type FakeMode = 'ok' | '429' | '500' | 'slow' | 'hang' | 'down' | 'badJson';
 
 /** Narrows a mode and sets its parameters. */
 export interface FakeModeOptions {
@@ -130,6 +131,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       return sendError(res, 429, 'rate_limit_exceeded', 'Rate limit reached (fake)');
     }
     if (rule?.mode === '500') return sendError(res, 500, 'server_error', 'Internal error (fake)');
+    if (rule?.mode === 'hang') return hang(req);
     if (rule?.mode === 'slow') await delay(rule.delayMs ?? 1000, undefined, closing);
 
     const endpoint = `${request.method} ${path}`;
@@ -205,6 +207,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Holds the request open, unanswered, until the client gives up or the fake closes. */
+function hang(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => req.socket.once('close', () => resolve()));
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -27,6 +27,7 @@ import { createWebhookDispatcher } from './engine/webhooks/dispatcher.ts';
 import { triageRoutes } from './http/api/triage.ts';
 import { webhookRoutes } from './http/api/webhooks.ts';
 import { createApp } from './http/app.ts';
+import { refuseWhileDraining } from './http/drain.ts';
 import { bearerAuth } from './http/errors.ts';
 import { createLogger, createProcessLogger, type Logger } from './log.ts';
 import { createMetrics, registerEngineMetrics, registerNormalizerMetrics } from './metrics.ts';
@@ -44,7 +45,31 @@ export interface Switchboard {
   url: string;
   /** Resolves once knowledge is ingested and the embedder is warm (health turns 200). */
   ready: Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Shuts down gracefully: refuses new requests (503, `Retry-After`), stops the channels,
+   * lets accepted turns and webhook attempts finish for at most `graceMs` (default 10 s),
+   * then closes the server and the store.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+/** How long a shutdown waits for turns in flight. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Whether `work` settled within `ms`. */
+async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }
 
 export interface StartOptions {
@@ -230,7 +255,14 @@ export async function startSwitchboard(
     metrics: metrics.registry,
   });
   // Bolt checks Slack's signature over the raw body, so its router runs before the JSON parser.
-  const root = slack?.router ? express().disable('x-powered-by').use(slack.router, app) : app;
+  let draining = false;
+  const root = express()
+    .disable('x-powered-by')
+    .use(
+      refuseWhileDraining(() => draining),
+      ...(slack?.router ? [slack.router] : []),
+      app,
+    );
   const server = await listen(root, config.port, config.host);
   const address = server.address();
   const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
@@ -270,19 +302,27 @@ export async function startSwitchboard(
     adminToken: admin.token,
     url,
     ready,
-    async stop() {
+    async stop({ graceMs = SHUTDOWN_GRACE_MS } = {}) {
+      // New messages are refused with a retryable 503 from here on; what was accepted is
+      // answered, for at most `graceMs`. A turn still running then is answered at the next
+      // start (its message is committed and unanswered).
+      draining = true;
       engine.stop();
       triage.stop();
+      const deadline = Date.now() + graceMs;
+      await ready.catch(() => undefined);
+      let finished = await within(graceMs, engine.idle());
+      await channels.stop();
+      // A gateway channel may have taken a last message while the others stopped.
+      if (finished) finished = await within(Math.max(0, deadline - Date.now()), engine.idle());
+      if (!finished) {
+        logger.warn({ graceMs }, 'turns still running at shutdown; answered at the next start');
+      }
+      await dispatcher?.stop({ graceMs: Math.min(graceMs, 5_000) });
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await ready.catch(() => undefined);
-      await engine.idle();
-      await channels.stop();
-      // A gateway channel may have taken a last message while the others stopped.
-      await engine.idle();
-      await dispatcher?.stop();
       await store.close();
     },
   };

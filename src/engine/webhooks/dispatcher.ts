@@ -45,8 +45,11 @@ export interface WebhookDispatcherOptions {
 export interface WebhookDispatcher {
   /** Frees leases a dead process left, then sends due deliveries until `stop()`. */
   start(): void;
-  /** Stops claiming, aborts attempts in flight (they are re-sent after the next start). */
-  stop(): Promise<void>;
+  /**
+   * Stops claiming new deliveries; attempts in flight may finish for `graceMs` (default 0),
+   * then are aborted (an aborted one is re-sent after the next start).
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
   /** Looks for new events soon; call after committing a transaction that appended one. */
   kick(): void;
   /** Queues an event again for every subscribed endpoint; undefined for an unknown id. */
@@ -234,11 +237,21 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       log.info({ endpoints: urls.map(endpointLabel), retryScheduleMs: schedule }, 'webhooks on');
       requestPump();
     },
-    async stop() {
+    async stop({ graceMs = 0 } = {}) {
       running = false;
       clearTimeout(timer);
       if (immediate) clearImmediate(immediate);
       immediate = undefined;
+      if (graceMs > 0 && tasks.size > 0) {
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled([...tasks]),
+          new Promise((resolve) => {
+            grace = setTimeout(resolve, graceMs);
+          }),
+        ]);
+        clearTimeout(grace);
+      }
       stopController.abort();
       await Promise.allSettled([...tasks]);
       resolveIdle();

@@ -5,32 +5,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.ts';
+import { freePort, waitUntil } from '../helpers/process.ts';
 import { startTestSwitchboard, tempDataDir, webClient } from '../helpers/switchboard.ts';
 
 const MODEL_REPLY = 'Open Settings › Security and choose Reset password.';
 const MODEL_DELAY_MS = 1500;
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-    probe.once('error', fail);
-  });
-}
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('graceful shutdown', () => {
   const data = tempDataDir();
@@ -72,17 +54,29 @@ describe('graceful shutdown', () => {
       stdio: 'ignore',
     });
     const url = `http://127.0.0.1:${port}`;
-    await until(async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200);
+    await waitUntil(
+      async () =>
+        (await fetch(`${url}/health`).catch(() => undefined))?.status === 200 || undefined,
+      { timeoutMs: 30_000, what: 'the server to be ready' },
+    );
     const client = webClient(url);
     const { body } = await client.send('How do I reset my password?');
-    await until(() => fake.requests.some((r) => r.path.endsWith('/chat/completions')));
+    await waitUntil(
+      () => fake.requests.some((r) => r.path.endsWith('/chat/completions')) || undefined,
+      {
+        what: 'the model call',
+      },
+    );
 
     const exited = once(child, 'exit');
     const stopping = Date.now();
     child.kill('SIGTERM');
     // Once the signal is taken (a load balancer sees /health fail), the process is still up,
     // answering, and a new message is turned away, to be sent again.
-    await until(async () => (await fetch(`${url}/health`)).status === 503, 2_000);
+    await waitUntil(async () => (await fetch(`${url}/health`)).status === 503 || undefined, {
+      timeoutMs: 2_000,
+      what: 'the drain',
+    });
     const refused = await fetch(`${url}/web/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,5 +1,6 @@
 import { benchClusterAssignment } from './clusters.ts';
 import { benchEmbedder } from './embedder.ts';
+import { benchPlatforms } from './platforms.ts';
 import { benchDigestAndOverview } from './triage.ts';
 import { benchTurns } from './turns.ts';
 import { benchWebhooks } from './webhooks.ts';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   webhooks: () => benchWebhooks(),
   triage: () => benchDigestAndOverview(),
   clusters: () => benchClusterAssignment() as Promise<Record<string, unknown>>,
+  platforms: () => benchPlatforms(),
 };
 const DEFAULT = ['turns', 'embedder'];
 

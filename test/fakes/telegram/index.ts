@@ -9,7 +9,7 @@ import { type UpdateInput, UpdateQueue } from './updates.ts';
 import { DEFAULT_BOT, readTelegramFixture, TelegramWorld } from './world.ts';
 
 export type { ChatActionRecord, SentTelegramMessage } from './methods.ts';
-export type { UpdateInput } from './updates.ts';
+export type { ConfirmedUpdate, UpdateInput } from './updates.ts';
 export type { WebhookState } from './webhook.ts';
 export { DEFAULT_BOT, readTelegramFixture } from './world.ts';
 

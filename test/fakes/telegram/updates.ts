@@ -1,4 +1,5 @@
 import type { Update } from 'grammy/types';
+import { Recorder } from '../recorder.ts';
 
 /** An update before the server numbers it. */
 export type UpdateInput = Omit<Update, 'update_id'> & { update_id?: number };
@@ -6,6 +7,12 @@ export type UpdateInput = Omit<Update, 'update_id'> & { update_id?: number };
 export type PollResult =
   | { ok: true; updates: Update[] }
   | { ok: false; error_code: number; description: string };
+
+/** An update a later poll confirmed: long polling's ack (`at` from `performance.now()`). */
+export interface ConfirmedUpdate {
+  updateId: number;
+  at: number;
+}
 
 export interface PollParams {
   offset?: number;
@@ -37,6 +44,8 @@ export class UpdateQueue {
   readonly pending: Update[] = [];
   /** Updates Telegram would never have created, given the `allowed_updates` in force. */
   readonly filtered: Update[] = [];
+  /** Updates confirmed by a later call's `offset`, in order: what the bot acked, and when. */
+  readonly confirmed = new Recorder<ConfirmedUpdate>('telegram confirmed updates');
   #nextId = 184_467_300 + Math.floor(Math.random() * 1000);
   #allowed: string[] = [];
   #waiter: Waiter | undefined;
@@ -122,7 +131,9 @@ export class UpdateQueue {
   #confirm(offset: number): void {
     if (offset > 0) {
       const keepFrom = this.pending.findIndex((update) => update.update_id >= offset);
-      this.pending.splice(0, keepFrom === -1 ? this.pending.length : keepFrom);
+      const acked = this.pending.splice(0, keepFrom === -1 ? this.pending.length : keepFrom);
+      const at = performance.now();
+      for (const update of acked) this.confirmed.push({ updateId: update.update_id, at });
     } else if (offset < 0) {
       // A negative offset keeps only the last |offset| updates and forgets the rest.
       this.pending.splice(0, Math.max(this.pending.length + offset, 0));

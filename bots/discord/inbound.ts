@@ -1,10 +1,12 @@
 import { ChannelType, type Message } from 'discord.js';
+import { z } from 'zod';
 import type { InboundMessage } from '../../src/types/index.ts';
 import type { DiscordTarget } from './ids.ts';
 
 /** What to do with one `messageCreate`. */
 export type DiscordRoute =
-  | { kind: 'ignore' }
+  /** `reason` says why a message that does not fit {@link readable} was dropped. */
+  | { kind: 'ignore'; reason?: string }
   /** The message belongs to a conversation whose place is already known. */
   | { kind: 'conversation'; target: DiscordTarget }
   /** A mention in a guild text channel: open a thread from it for the conversation. */
@@ -13,12 +15,32 @@ export type DiscordRoute =
 const IGNORE: DiscordRoute = { kind: 'ignore' };
 
 /**
+ * The fields of a message this adapter reads, checked before routing: discord.js builds a
+ * `Message` from whatever the gateway sent, so a payload without an author, or with a
+ * content that is not a string, still arrives as one.
+ */
+const readable = z.object({
+  id: z.string().min(1),
+  channelId: z.string().min(1),
+  content: z.string(),
+  author: z.object({ id: z.string().min(1), bot: z.boolean() }),
+});
+
+/**
  * Decides whether the bot answers a message, and where: every DM; in guilds, mentions of
  * the bot, and any message in a thread the bot opened (follow-ups need no mention). Bots,
  * webhooks and system messages (joins, pins, thread starters) are ignored, the bot's own
- * echoes included.
+ * echoes included, and so are messages that do not fit {@link readable}.
  */
 export function routeMessage(message: Message, botId: string): DiscordRoute {
+  const fits = readable.safeParse(message);
+  if (!fits.success) {
+    const issue = fits.error.issues[0];
+    return {
+      kind: 'ignore',
+      reason: `malformed message: ${issue?.path.join('.')}: ${issue?.message}`,
+    };
+  }
   if (message.author.bot || message.webhookId || message.system) return IGNORE;
   if (message.channel.type === ChannelType.DM) {
     return { kind: 'conversation', target: { kind: 'dm', channelId: message.channelId } };

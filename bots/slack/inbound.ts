@@ -1,19 +1,30 @@
+import { z } from 'zod';
 import type { InboundMessage } from '../../src/types/index.ts';
 import { fromMrkdwn } from './format.ts';
 import { slackConversationId, slackMessageId } from './ids.ts';
 
+/** A message's `ts`, `seconds.micros`: its id within the channel. */
+const ts = z.string().regex(/^\d{1,12}\.\d{1,8}$/, 'not a Slack message ts');
+
+/**
+ * The fields of a Slack `message` or `app_mention` event this app reads, checked before
+ * routing: Bolt passes events on as Slack sent them. Loose, so Slack's other fields pass.
+ */
+const slackMessageEvent = z.looseObject({
+  type: z.string(),
+  subtype: z.string().optional(),
+  user: z.string().max(64).optional(),
+  bot_id: z.string().optional(),
+  /** Slack's own limit on a message. */
+  text: z.string().max(40_000).optional(),
+  ts,
+  thread_ts: ts.optional(),
+  channel: z.string().max(64),
+  channel_type: z.string().optional(),
+});
+
 /** The fields of a Slack `message` or `app_mention` event this app reads. */
-export interface SlackMessageEvent {
-  type: string;
-  subtype?: string;
-  user?: string;
-  bot_id?: string;
-  text?: string;
-  ts: string;
-  thread_ts?: string;
-  channel: string;
-  channel_type?: string;
-}
+export type SlackMessageEvent = z.infer<typeof slackMessageEvent>;
 
 /** What one Slack event means to Switchboard. */
 export type RoutedEvent =
@@ -50,7 +61,17 @@ export function stripBotMention(text: string, botUserId: string | undefined): st
   return text.replace(new RegExp(`^\\s*<@${botUserId}(\\|[^>]*)?>[\\s,:]*`), '').trim();
 }
 
+/** The event if it fits {@link SlackMessageEvent}, else why not (a field, never its value). */
+function parseEvent(value: unknown): SlackMessageEvent | string {
+  const parsed = slackMessageEvent.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return `malformed event: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`;
+}
+
 function customer(conversationId: string, e: SlackMessageEvent, ctx: RouteContext): RoutedEvent {
+  // A channel or ts of another shape would make an id no reply could be sent to.
+  if (!slackConversationId.decode(conversationId)) return ignore('not a Slack conversation id');
   const text = fromMrkdwn(stripBotMention(e.text ?? '', ctx.botUserId));
   if (!text) return ignore('no text');
   return {
@@ -66,9 +87,11 @@ function customer(conversationId: string, e: SlackMessageEvent, ctx: RouteContex
  * Routes a `message` event: a DM to the bot is a customer message; a thread reply in the
  * agent channel is an agent's reply (the desk decides whether it belongs to a handoff); a
  * reply in a thread the bot already talks in continues that conversation. Bot messages,
- * edits and everything else are ignored.
+ * edits, events that do not fit {@link SlackMessageEvent} and everything else are ignored.
  */
-export function routeMessage(e: SlackMessageEvent, ctx: RouteContext): RoutedEvent {
+export function routeMessage(event: unknown, ctx: RouteContext): RoutedEvent {
+  const e = parseEvent(event);
+  if (typeof e === 'string') return ignore(e);
   if (e.subtype !== undefined && !KEPT_SUBTYPES.has(e.subtype))
     return ignore(`subtype ${e.subtype}`);
   if (e.bot_id !== undefined || !e.user) return ignore('bot message');
@@ -98,7 +121,9 @@ export function routeMessage(e: SlackMessageEvent, ctx: RouteContext): RoutedEve
  * Routes an `app_mention`: a customer message in the thread of the mention (a new thread
  * when the mention is top-level). Mentions in the agent channel are not customer messages.
  */
-export function routeMention(e: SlackMessageEvent, ctx: RouteContext): RoutedEvent {
+export function routeMention(event: unknown, ctx: RouteContext): RoutedEvent {
+  const e = parseEvent(event);
+  if (typeof e === 'string') return ignore(e);
   if (e.bot_id !== undefined || !e.user || e.user === ctx.botUserId) return ignore('bot mention');
   if (e.channel === ctx.agentChannel) return ignore('mention in the agent channel');
   const threadTs = e.thread_ts ?? e.ts;

@@ -1,4 +1,4 @@
-import { App, ExpressReceiver } from '@slack/bolt';
+import { App, AuthorizationError, ExpressReceiver } from '@slack/bolt';
 import type { Router } from 'express';
 import type { Logger } from '../../src/log.ts';
 import type { AdapterHooks, ChannelAdapter, DeskActions } from '../../src/types/index.ts';
@@ -103,6 +103,18 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         signingSecret: config.signingSecret as string,
         endpoints: '/slack/events',
         logger: log,
+        // A signed body Bolt cannot process (no event in it, a shape it does not know) is
+        // logged and acked: a 500 would make Slack deliver it again, and again.
+        processEventErrorHandler: async ({ error, response }) => {
+          if (response.headersSent) return false;
+          if (error instanceof AuthorizationError) {
+            response.writeHead(401).end();
+            return true;
+          }
+          logger.warn({ err: error }, 'Slack request dropped: Bolt could not process it');
+          response.writeHead(200).end();
+          return true;
+        },
       });
   const app = new App({
     token: config.botToken,

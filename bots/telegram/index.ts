@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Router } from 'express';
 import { Bot, webhookCallback } from 'grammy';
@@ -7,6 +8,7 @@ import { TelegramError, toTelegramError } from './errors.ts';
 import { routeMessage } from './inbound.ts';
 import { sendTelegramTyping, sendToTelegram } from './outbound.ts';
 import { ReplyTargets } from './reply-targets.ts';
+import { isUpdateEnvelope, updateProblem } from './schema.ts';
 
 export { TelegramError, type TelegramErrorCode, toTelegramError } from './errors.ts';
 export { type TelegramTarget, telegramConversationId } from './ids.ts';
@@ -35,9 +37,19 @@ export interface TelegramAdapter extends ChannelAdapter {
   /**
    * Webhook mode only: the route `POST /telegram/webhook`. It answers 401 when the
    * `X-Telegram-Bot-Api-Secret-Token` header is wrong, and 503 before `start` (Telegram
-   * delivers again later). Mount it after the JSON body parser.
+   * delivers again later); an update that does not fit the Bot API's types is logged,
+   * dropped and acked. Mount it after the JSON body parser.
    */
   readonly router: Router | undefined;
+}
+
+const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
+
+/** Compares a secret header in constant time (digests, so lengths cannot leak either). */
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined || !expected) return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 const WELCOME =
@@ -77,6 +89,16 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       log.error({ err: toTelegramError(error), updateId: ctx.update.update_id }, 'update failed');
     }
   });
+  // An update that does not fit the Bot API's types is dropped whole, and acked like any
+  // other, so Telegram does not deliver it again.
+  bot.use(async (ctx, next) => {
+    const problem = updateProblem(ctx.update);
+    if (problem) {
+      log.warn({ updateId: ctx.update.update_id, problem }, `telegram: update dropped: ${problem}`);
+      return;
+    }
+    await next();
+  });
   bot.on('message', async (ctx) => {
     const route = routeMessage(ctx.message, ctx.me);
     if (route.kind === 'welcome') {
@@ -97,14 +119,22 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     }
   });
 
+  const secretToken = config.webhook?.secretToken ?? '';
   const webhook =
     config.mode === 'webhook' && config.webhook
-      ? webhookCallback(bot, 'express', { secretToken: config.webhook.secretToken })
+      ? webhookCallback(bot, 'express', { secretToken })
       : undefined;
   const router = webhook
     ? Router().post(TELEGRAM_WEBHOOK_PATH, async (req, res) => {
         if (!hooks) {
           res.status(503).json({ error: 'unavailable', message: 'Telegram is still starting' });
+          return;
+        }
+        // grammY cannot read anything but an update; from Telegram (the right secret) such a
+        // body is dropped and acked, from anyone else it gets grammY's 401 like any other.
+        if (!isUpdateEnvelope(req.body) && sameSecret(req.header(SECRET_HEADER), secretToken)) {
+          log.warn('telegram: update dropped: the body is not an update');
+          res.status(200).end();
           return;
         }
         await webhook(req, res);

@@ -39,12 +39,12 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
 }
 
 /**
- * The logger of `npm start`: readable lines when standard output is a terminal (and not
- * CI), JSON lines otherwise (a file, a pipe, a container's log collector). Redaction is the
+ * The logger of `npm start`: readable lines when standard output is a terminal, JSON lines
+ * otherwise (a file, a pipe, a container's log collector). Redaction is the
  * same either way: it runs before formatting.
  */
 export function createProcessLogger(level = 'info'): Logger {
-  const readable = process.stdout.isTTY === true && !process.env.CI;
+  const readable = process.stdout.isTTY === true;
   return createLogger(
     level,
     readable

@@ -68,7 +68,10 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChannelAdapt
     const botId = client.user?.id;
     if (!botId) return;
     const route = routeMessage(message, botId);
-    if (route.kind === 'ignore') return;
+    if (route.kind === 'ignore') {
+      if (route.reason) log.warn({ reason: route.reason }, 'malformed Discord message dropped');
+      return;
+    }
     // Stickers or embeds alone carry nothing to answer.
     const text = customerText(message, botId);
     if (!text) return;

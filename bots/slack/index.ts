@@ -171,7 +171,12 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         const author = await directory.person(routed.userId);
         await hooks.handle(toInboundMessage(routed, author.name));
       } else {
-        logger.trace({ reason: routed.reason }, 'Slack event ignored');
+        // What does not fit the event's schema is worth a look; bots, edits and chatter are not.
+        if (routed.reason.startsWith('malformed')) {
+          logger.warn({ reason: routed.reason }, 'malformed Slack event dropped');
+        } else {
+          logger.trace({ reason: routed.reason }, 'Slack event ignored');
+        }
       }
     } catch (error) {
       const conversationId = routed.kind === 'customer' ? routed.conversationId : undefined;

@@ -64,7 +64,7 @@ function reject(res: Response, status: number, code: string, message: string): v
 export function logRejections(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const { method } = req;
-    const path = clip(req.path);
+    const path = clip(req.baseUrl + req.path);
     res.on('finish', () => {
       const status = res.statusCode;
       if (status < 400 || status >= 500 || status === 404) return;

@@ -108,6 +108,21 @@ export class KnowledgeStore {
       .map((r) => toHit(r, 0));
   }
 
+  /**
+   * A short string that changes whenever the indexed docs do (a file added, changed or
+   * removed, or indexed for another embedder): what the section catalog checks per turn
+   * instead of reading every chunk.
+   */
+  revision(): string {
+    return (
+      this.db
+        .prepare<[], { r: string | null }>(
+          "SELECT group_concat(path || ':' || sha256 || ':' || embedder, '|') AS r FROM (SELECT * FROM knowledge_files ORDER BY path)",
+        )
+        .get()?.r ?? ''
+    );
+  }
+
   /** Every section's chunks, for the section catalog. */
   sections(): Array<{ section: string; area: string; text: string }> {
     return this.db

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embedder } from '../../ai/types.ts';
 import type { Logger } from '../../log.ts';
@@ -85,7 +85,25 @@ export interface SectionCatalogOptions {
 export function createSectionCatalog(options: SectionCatalogOptions): SectionCatalog {
   let built: Promise<Catalog> | undefined;
 
+  let seen: { revision: string; catalog: Promise<Catalog> } | undefined;
+
+  /**
+   * The catalog for the docs as indexed now. Per call it costs one small query and a stat of
+   * the glossary; only when either changed are the chunks and the glossary read again, and
+   * the catalog is rebuilt only when their content did.
+   */
   async function current(): Promise<Catalog> {
+    const revision = `${options.store.knowledge.revision()}#${await glossaryStamp(options.knowledgeDir)}`;
+    if (seen?.revision === revision) {
+      const catalog = await seen.catalog.catch(() => undefined);
+      if (catalog) return catalog;
+    }
+    const catalog = read();
+    seen = { revision, catalog };
+    return catalog;
+  }
+
+  async function read(): Promise<Catalog> {
     const rows = options.store.knowledge.sections();
     const { glossary, raw } = options.knowledgeDir
       ? await readGlossary(options.knowledgeDir, (error) =>
@@ -208,6 +226,17 @@ export function sectionsFrom(
     byName.set(r.section, { name: r.section, area: r.area, heading, synonyms, text: r.text });
   }
   return [...byName.values()];
+}
+
+/** When and how big `glossary.json` was last written; empty when there is none. */
+async function glossaryStamp(knowledgeDir: string | undefined): Promise<string> {
+  if (!knowledgeDir) return '';
+  try {
+    const s = await stat(join(knowledgeDir, 'glossary.json'));
+    return `${s.mtimeMs}:${s.size}`;
+  } catch {
+    return '';
+  }
 }
 
 /**

@@ -67,6 +67,8 @@ export interface EngineEvents {
   handoff: [Handoff];
 }
 
+/** How long a turn runs before the customer's platform shows "typing…". */
+const TYPING_AFTER_MS = 300;
 /** How often unclaimed handoffs are checked against the SLA, and failed desk posts retried. */
 const HANDOFF_SWEEP_MS = 30_000;
 /** How often expired conversations and old dedupe ids are removed. */
@@ -274,6 +276,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async turn(stored: StoredMessage, msg: InboundMessage): Promise<void> {
     const { store, logger } = this.deps;
     const log = logger.child({ conversationId: msg.conversationId, messageId: stored.id });
+    let typing: NodeJS.Timeout | undefined;
     try {
       const handoff = store.handoffs.activeFor(msg.conversationId);
       if (handoff) {
@@ -281,7 +284,9 @@ export class Engine extends EventEmitter<EngineEvents> {
         await relayToDesk(this.handoffs, handoff, stored);
         return;
       }
-      this.showTyping(msg);
+      // "typing…" only for an answer that takes a while (the model path): a fast one would
+      // spend a platform request per message on an indicator nobody sees.
+      typing = setTimeout(() => this.showTyping(msg), TYPING_AFTER_MS);
       const started = performance.now();
       const text = redactPII(stored.text);
       const history = store.conversations
@@ -289,6 +294,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         .map((h) => ({ ...h, text: redactPII(h.text) }));
       const knowledge = await this.deps.retriever.search(text);
       const answer = await this.deps.assistant.respond({ history, text, knowledge });
+      clearTimeout(typing);
       const { result, usage } = answer;
       log.info(
         { state: result.state, category: result.category, assistant: usage?.model ?? 'offline' },
@@ -302,6 +308,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         ...(usage ? { usage } : {}),
       });
     } catch (error) {
+      clearTimeout(typing);
       log.error({ err: error }, 'turn failed');
       await this.reply(msg.conversationId, { role: 'system', text: APOLOGY }, stored.id).catch(
         (e: unknown) => log.error({ err: e }, 'apology failed'),

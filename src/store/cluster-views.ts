@@ -93,6 +93,8 @@ export const toView = (r: ClusterRow): ClusterView => ({
  * their similarity, its audit log and its reporters. Changes to clusters (assignment,
  * merge, split, resolve) live in the cluster store.
  */
+const DAY_MS = 86_400_000;
+
 export class ClusterViewStore {
   constructor(private readonly db: Db) {}
 
@@ -151,6 +153,27 @@ export class ClusterViewStore {
   }
 
   /** The cluster's audit log, oldest first. */
+  /**
+   * Reports per UTC day for the cluster's tickets, for the `days` days ending with the one
+   * `now` falls in, oldest first; days without a report are 0.
+   */
+  timeline(clusterId: number, days: number, now: number): Array<{ date: string; reports: number }> {
+    const from = Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
+    const counts = new Map(
+      this.db
+        .prepare<{ id: number; from: number }, { day: number; n: number }>(
+          `SELECT CAST((created_at - @from) / ${DAY_MS} AS INTEGER) AS day, count(*) AS n FROM tickets
+            WHERE cluster_id = @id AND created_at >= @from GROUP BY day`,
+        )
+        .all({ id: clusterId, from })
+        .map((r) => [r.day, r.n]),
+    );
+    return Array.from({ length: days }, (_, day) => ({
+      date: new Date(from + day * DAY_MS).toISOString().slice(0, 10),
+      reports: counts.get(day) ?? 0,
+    }));
+  }
+
   audit(clusterId: number): ClusterAuditView[] {
     return this.db
       .prepare<

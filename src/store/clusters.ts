@@ -390,7 +390,7 @@ export class ClusterStore {
   /** Appends to the cluster's audit log. */
   audit(
     clusterId: number,
-    action: 'created' | 'merged' | 'split' | 'reassigned' | 'resolved' | 'escalated',
+    action: 'created' | 'merged' | 'split' | 'reassigned' | 'resolved' | 'escalated' | 'renamed',
     actor: string | null,
     detail: Record<string, unknown>,
     now: number,

@@ -135,4 +135,60 @@ describe('merge, split and resolve through the admin API', () => {
     }
     expect(sb.store.clusterViews.get(open)?.status).toBe('open');
   });
+
+  it('renames a cluster for good, and charts its reports per day', async () => {
+    const { body } = await webClient(sb.url).send(
+      'The invoice PDF downloads as a blank page, Chrome 126 on macOS, app 3.2.1',
+    );
+    await sb.engine.idle();
+    const ticket = sb.store.tickets.forConversation(body.conversationId)[0];
+    const clusterId = ticket?.clusterId as number;
+
+    const renamed = await post(`/clusters/${clusterId}/rename`, {
+      title: '  Invoice PDF is blank  ',
+      actor: 'dana',
+    });
+    expect(renamed).toMatchObject({
+      status: 200,
+      body: { cluster: { title: 'Invoice PDF is blank' } },
+    });
+    // A second report of the problem grows the cluster; the person's title stays.
+    await webClient(sb.url).send(
+      'Invoice pdf is an empty white page when I download it, Firefox 127',
+    );
+    await sb.engine.idle();
+    const get = async (path: string) =>
+      (await fetch(`${sb.url}/api${path}`, {
+        headers: { authorization: `Bearer ${sb.adminToken}` },
+      }).then((r) => r.json())) as Record<string, unknown>;
+    const detail = (await get(`/clusters/${clusterId}`)) as {
+      cluster: { title: string; reports: number };
+      audit: Array<{ action: string; actor: string; detail: { from: string; to: string } }>;
+    };
+    expect(detail.cluster.title).toBe('Invoice PDF is blank');
+    expect(detail.audit).toContainEqual(
+      expect.objectContaining({
+        action: 'renamed',
+        actor: 'dana',
+        detail: expect.objectContaining({ to: 'Invoice PDF is blank' }),
+      }),
+    );
+
+    const { days } = (await get(`/clusters/${clusterId}/timeline?days=14`)) as {
+      days: Array<{ date: string; reports: number }>;
+    };
+    expect(days).toHaveLength(14);
+    expect(days.at(-1)).toEqual({
+      date: new Date().toISOString().slice(0, 10),
+      reports: detail.cluster.reports,
+    });
+    expect(days.slice(0, -1).every((d) => d.reports === 0)).toBe(true);
+
+    expect((await post(`/clusters/${clusterId}/rename`, { title: ' ' })).status).toBe(400);
+    expect((await post('/clusters/99999/rename', { title: 'x' })).status).toBe(404);
+    const bad = await fetch(`${sb.url}/api/clusters/${clusterId}/timeline?days=365`, {
+      headers: { authorization: `Bearer ${sb.adminToken}` },
+    });
+    expect(bad.status).toBe(400);
+  });
 });

@@ -12,6 +12,7 @@ import {
   isConsolidationDue,
   mergeClusters,
   refreshImpacts,
+  renameCluster,
   resolveCluster,
   splitCluster,
 } from './clusters/index.ts';
@@ -82,6 +83,8 @@ export interface Triage {
   merge(targetId: number, sourceIds: readonly number[], actor: string): void;
   /** Moves the given tickets of a cluster into a new cluster; returns the new cluster's id. */
   split(clusterId: number, ticketIds: readonly number[], actor: string): number;
+  /** Gives an open cluster a person's title, which no machine title replaces. */
+  rename(clusterId: number, title: string, actor: string): void;
   /**
    * Marks a cluster fixed (one transaction with `cluster.resolved`), then, when asked, tells
    * each reporter that the fix is out. Resolves with how many reporters there were and how
@@ -209,6 +212,10 @@ export function createTriage(deps: TriageDeps): Triage {
 
     split: (clusterId, ticketIds, actor) =>
       change(() => splitCluster(store, clusterId, ticketIds, actor, clock())),
+
+    rename(clusterId, title, actor) {
+      change(() => renameCluster(store, clusterId, title, actor, clock()));
+    },
 
     async resolve(clusterId, options) {
       change(() => resolveCluster(store, clusterId, options, clock()));

@@ -10,7 +10,7 @@ import { HttpError, parseOr400 } from '../errors.ts';
 export interface ClusterRoutesDeps {
   store: Store;
   /** Merge, split and resolve: triage's front door (each commits and wakes the webhooks). */
-  triage: Pick<Triage, 'merge' | 'split' | 'resolve'>;
+  triage: Pick<Triage, 'merge' | 'split' | 'resolve' | 'rename'>;
 }
 
 const DAY_MS = 86_400_000;
@@ -36,6 +36,22 @@ const detailQuery = z.strictObject({
 });
 const mergeBody = z.strictObject({ sourceIds: ids('cluster', 100), actor });
 const splitBody = z.strictObject({ ticketIds: ids('ticket', 1000), actor });
+const renameBody = z.strictObject({
+  title: z
+    .string({ error: 'title must be a string' })
+    .trim()
+    .min(1, 'title needs some words')
+    .max(120, 'title may be at most 120 characters'),
+  actor,
+});
+const timelineQuery = z.strictObject({
+  days: z.coerce
+    .number({ error: 'days must be a number' })
+    .int('days must be a whole number')
+    .min(1, 'days must be at least 1')
+    .max(90, 'days may be at most 90')
+    .default(30),
+});
 const resolveBody = z.strictObject({
   notify: z.boolean().default(true),
   resolution: z.string().trim().max(500).optional(),
@@ -50,7 +66,9 @@ const STATUS_OF_CODE: Record<string, number> = { not_found: 404, conflict: 409, 
  *   trend of the last 24 h against the 24 h before.
  * - `GET /clusters/:id?limit=&offset=`: the cluster, its tickets with the similarity that
  *   put each there, and its audit log.
+ * - `GET /clusters/:id/timeline?days=30`: reports per UTC day (1 to 90 days, oldest first).
  * - `POST /clusters/:id/merge {sourceIds}`, `POST /clusters/:id/split {ticketIds}`.
+ * - `POST /clusters/:id/rename {title}`: a person's title, kept from then on.
  * - `POST /clusters/:id/resolve {notify?, resolution?}`: then, unless `notify` is false,
  *   tells every reporter on their platform that the fix is out.
  */
@@ -144,6 +162,19 @@ export function clusterRoutes({ store, triage }: ClusterRoutesDeps): Router {
         .audit(cluster.id)
         .map((a) => ({ ...a, createdAt: new Date(a.createdAt).toISOString() })),
     });
+  });
+
+  router.get('/clusters/:id/timeline', (req, res) => {
+    const cluster = mustGet(parseOr400(id, req.params.id));
+    const { days } = parseOr400(timelineQuery, req.query);
+    res.json({ clusterId: cluster.id, days: store.clusterViews.timeline(cluster.id, days, now()) });
+  });
+
+  router.post('/clusters/:id/rename', async (req, res) => {
+    const clusterId = parseOr400(id, req.params.id);
+    const body = parseOr400(renameBody, req.body ?? {});
+    await apply(() => triage.rename(clusterId, body.title, body.actor));
+    res.json({ cluster: clusterJson(mustGet(clusterId)) });
   });
 
   router.post('/clusters/:id/merge', async (req, res) => {

@@ -10,7 +10,7 @@ import { ticketRoutes } from './tickets.ts';
 export interface TriageRoutesDeps {
   store: Store;
   /** Cluster actions and digests: triage's front door. */
-  triage: Pick<Triage, 'merge' | 'split' | 'resolve' | 'digest'>;
+  triage: Pick<Triage, 'merge' | 'split' | 'resolve' | 'rename' | 'digest'>;
   /** `config.digest`: the default top N and the time zone Markdown digests use. */
   digest: { topN: number; timezone: string };
 }

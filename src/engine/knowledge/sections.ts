@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embedder } from '../../ai/types.ts';
 import type { Logger } from '../../log.ts';
@@ -36,6 +35,9 @@ export interface SectionMatch {
   bodyOverlap: number;
 }
 
+/** Synonyms per section, in the knowledge folder beside the docs (see {@link readGlossary}). */
+export const GLOSSARY_FILE = 'glossary.json';
+
 /** How much each kind of evidence adds to a section's score, besides its similarity. */
 export const MATCH_WEIGHTS = Object.freeze({ named: 0.2, title: 0.6, body: 0.9 });
 
@@ -52,7 +54,6 @@ interface Indexed {
 }
 
 interface Catalog {
-  fingerprint: string;
   sections: Indexed[];
   idf: Map<string, number>;
   vocabulary: Map<string, number>;
@@ -83,41 +84,30 @@ export interface SectionCatalogOptions {
 }
 
 export function createSectionCatalog(options: SectionCatalogOptions): SectionCatalog {
-  let built: Promise<Catalog> | undefined;
-
-  let seen: { revision: string; catalog: Promise<Catalog> } | undefined;
+  let built: { revision: string; catalog: Promise<Catalog> } | undefined;
 
   /**
-   * The catalog for the docs as indexed now. Per call it costs one small query and a stat of
-   * the glossary; only when either changed are the chunks and the glossary read again, and
-   * the catalog is rebuilt only when their content did.
+   * The catalog for the docs and glossary as last indexed (`ingestKnowledge`): one small
+   * query per call, and a rebuild only when the indexed revision moved.
    */
   async function current(): Promise<Catalog> {
-    const revision = `${options.store.knowledge.revision()}#${await glossaryStamp(options.knowledgeDir)}`;
-    if (seen?.revision === revision) {
-      const catalog = await seen.catalog.catch(() => undefined);
+    const revision = options.store.knowledge.revision();
+    if (built?.revision === revision) {
+      const catalog = await built.catalog.catch(() => undefined);
       if (catalog) return catalog;
     }
-    const catalog = read();
-    seen = { revision, catalog };
-    return catalog;
+    built = { revision, catalog: read() };
+    return built.catalog;
   }
 
   async function read(): Promise<Catalog> {
     const rows = options.store.knowledge.sections();
-    const { glossary, raw } = options.knowledgeDir
+    const { glossary } = options.knowledgeDir
       ? await readGlossary(options.knowledgeDir, (error) =>
           options.logger?.warn({ err: error }, 'glossary.json is not valid JSON; ignored'),
         )
-      : { glossary: {}, raw: '' };
-    const fingerprint = createHash('sha256')
-      .update(JSON.stringify(rows.map((s) => [s.section, s.text])))
-      .update(raw)
-      .digest('hex');
-    const cached = built ? await built.catch(() => undefined) : undefined;
-    if (cached?.fingerprint === fingerprint) return cached;
-    built = buildCatalog(options.embedder, sectionsFrom(rows, glossary), fingerprint);
-    return built;
+      : { glossary: {} };
+    return buildCatalog(options.embedder, sectionsFrom(rows, glossary));
   }
 
   return {
@@ -158,11 +148,7 @@ function rankSections(catalog: Catalog, text: string, vector: Float32Array): Sec
     .sort((a, b) => b.score - a.score || a.section.name.localeCompare(b.section.name));
 }
 
-async function buildCatalog(
-  embedder: Embedder,
-  sections: Section[],
-  fingerprint: string,
-): Promise<Catalog> {
+async function buildCatalog(embedder: Embedder, sections: Section[]): Promise<Catalog> {
   const texts = sections.map((s) => [
     `${s.area} ${s.heading}`,
     s.heading,
@@ -193,7 +179,7 @@ async function buildCatalog(
   });
   const n = sections.length;
   const idf = new Map([...df].map(([t, count]) => [t, Math.log(1 + n / count)]));
-  return { fingerprint, sections: indexed, idf, vocabulary };
+  return { sections: indexed, idf, vocabulary };
 }
 
 /**
@@ -228,17 +214,6 @@ export function sectionsFrom(
   return [...byName.values()];
 }
 
-/** When and how big `glossary.json` was last written; empty when there is none. */
-async function glossaryStamp(knowledgeDir: string | undefined): Promise<string> {
-  if (!knowledgeDir) return '';
-  try {
-    const s = await stat(join(knowledgeDir, 'glossary.json'));
-    return `${s.mtimeMs}:${s.size}`;
-  } catch {
-    return '';
-  }
-}
-
 /**
  * Reads `glossary.json` from the knowledge folder: `{ "<section>": ["synonym", ...] }`.
  * A missing file is an empty glossary; a malformed one is reported through `onError` and
@@ -247,12 +222,12 @@ async function glossaryStamp(knowledgeDir: string | undefined): Promise<string> 
 export async function readGlossary(
   knowledgeDir: string,
   onError?: (error: unknown) => void,
-): Promise<{ glossary: Record<string, string[]>; raw: string }> {
+): Promise<{ glossary: Record<string, string[]> }> {
   let raw: string;
   try {
-    raw = await readFile(join(knowledgeDir, 'glossary.json'), 'utf8');
+    raw = await readFile(join(knowledgeDir, GLOSSARY_FILE), 'utf8');
   } catch {
-    return { glossary: {}, raw: '' };
+    return { glossary: {} };
   }
   try {
     const parsed = JSON.parse(raw) as unknown;
@@ -262,10 +237,10 @@ export async function readGlossary(
         if (Array.isArray(words)) glossary[area] = words.filter((w) => typeof w === 'string');
       }
     }
-    return { glossary, raw };
+    return { glossary };
   } catch (error) {
     onError?.(error);
-    return { glossary: {}, raw };
+    return { glossary: {} };
   }
 }
 

@@ -1,7 +1,6 @@
-import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, Router } from 'express';
+import { Router } from 'express';
 import { createDiscordAdapter } from '../bots/discord/index.ts';
 import { createSlackAdapter } from '../bots/slack/index.ts';
 import { createTelegramAdapter } from '../bots/telegram/index.ts';
@@ -26,9 +25,8 @@ import { createNormalizer, createTriage, type Triage } from './engine/triage/ind
 import { createWebhookDispatcher } from './engine/webhooks/dispatcher.ts';
 import { triageRoutes } from './http/api/triage.ts';
 import { webhookRoutes } from './http/api/webhooks.ts';
-import { createApp } from './http/app.ts';
-import { refuseWhileDraining } from './http/drain.ts';
-import { bearerAuth, logRejections } from './http/errors.ts';
+import { createApp, listen } from './http/app.ts';
+import { bearerAuth } from './http/errors.ts';
 import { createLogger, createProcessLogger, type Logger } from './log.ts';
 import { createMetrics, registerEngineMetrics, registerNormalizerMetrics } from './metrics.ts';
 import { createStore, type Store } from './store/index.ts';
@@ -246,25 +244,18 @@ export async function startSwitchboard(
       }),
     )
     .use(triageRoutes({ store, triage, digest: config.digest }));
+  let draining = false;
   const app = createApp({
     logger,
+    draining: () => draining,
+    ...(slack?.router ? { rawRoutes: [slack.router] } : {}),
     isReady: () => isReady,
     channels: () => channels.status(),
     routes: [web.router, ...(telegram?.router ? [telegram.router] : [])],
     api,
     metrics: metrics.registry,
   });
-  // Bolt checks Slack's signature over the raw body, so its router runs before the JSON parser.
-  let draining = false;
-  const root = express()
-    .disable('x-powered-by')
-    .use(refuseWhileDraining(() => draining));
-  if (slack?.router) {
-    // Bolt answers Slack's refused requests itself; they are logged like the app's.
-    root.use('/slack', logRejections(logger)).use(slack.router);
-  }
-  root.use(app);
-  const server = await listen(root, config.port, config.host);
+  const server = await listen(app, config.port, config.host);
   const address = server.address();
   const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
   logger.info(`Switchboard listening on ${url} (chat: ${url}/, desk: ${url}/desk)`);
@@ -327,28 +318,6 @@ export async function startSwitchboard(
       await store.close();
     },
   };
-}
-
-function listen(app: Express, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, () => resolve(server));
-    server.once('error', reject);
-    // A request HTTP itself cannot parse gets a JSON reason too, like every other refusal.
-    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-      if (!socket.writable) {
-        socket.destroy();
-        return;
-      }
-      const [status, text, reason] =
-        error.code === 'HPE_HEADER_OVERFLOW'
-          ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
-          : [400, 'Bad Request', 'the request is not valid HTTP'];
-      const body = JSON.stringify({ error: 'invalid_request', message: reason });
-      socket.end(
-        `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
-    });
-  });
 }
 
 async function main(): Promise<void> {

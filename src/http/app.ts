@@ -1,6 +1,8 @@
+import { type Server, STATUS_CODES } from 'node:http';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log.ts';
+import { refuseWhileDraining } from './drain.ts';
 import { errorHandler, HttpError, logRejections } from './errors.ts';
 
 export interface AppDeps {
@@ -11,6 +13,13 @@ export interface AppDeps {
   channels: () => Readonly<Record<string, string>>;
   /** Routers mounted at the root: web chat and desk, platform webhooks. */
   routes: Router[];
+  /**
+   * Routers that read the raw body, mounted before the JSON parser: Bolt checks Slack's
+   * signature over the bytes as sent.
+   */
+  rawRoutes?: Router[];
+  /** True once shutdown began: every request but `/metrics` is refused, retryable. */
+  draining?: () => boolean;
   /** Routers mounted under /api behind the bearer token check. */
   api: Router;
   metrics?: Registry;
@@ -47,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(refuseWhileDraining(deps.draining ?? (() => false)));
   app.use(logRejections(deps.logger));
   app.get('/health', (_req, res) => {
     const ready = deps.isReady();
@@ -62,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
       res.type(registry.contentType).send(await registry.metrics());
     });
   }
+  for (const router of deps.rawRoutes ?? []) app.use(router);
   app.use(requireJson, express.json({ limit: MAX_BODY_BYTES, type: JSON_TYPES }));
   for (const router of deps.routes) app.use(router);
   app.use('/api', deps.api);
@@ -70,4 +81,29 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * Serves `app` on `host:port`. A request HTTP itself cannot parse (it never reaches a route)
+ * gets a JSON reason too, like every other refusal.
+ */
+export function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.once('error', reject);
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const [status, reason] =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'the request headers are too large']
+          : [400, 'the request is not valid HTTP'];
+      const body = JSON.stringify({ error: 'invalid_request', message: reason });
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
+  });
 }

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { HttpError } from './errors.ts';
 
 /** How long a client is told to wait before trying again while the server shuts down. */
 const RETRY_AFTER_SECONDS = 5;
@@ -14,13 +15,13 @@ export function refuseWhileDraining(draining: () => boolean): RequestHandler {
       next();
       return;
     }
-    res
-      .status(503)
-      .set('retry-after', String(RETRY_AFTER_SECONDS))
-      .set('connection', 'close')
-      .json({
-        error: 'shutting_down',
-        message: `Switchboard is restarting; try again in ${RETRY_AFTER_SECONDS} seconds`,
-      });
+    res.set('retry-after', String(RETRY_AFTER_SECONDS)).set('connection', 'close');
+    next(
+      new HttpError(
+        503,
+        'shutting_down',
+        `Switchboard is restarting; try again in ${RETRY_AFTER_SECONDS} seconds`,
+      ),
+    );
   };
 }

@@ -222,9 +222,10 @@ function telegramRequests(b: Builder): void {
           );
     add('telegram-secret', send(update()), headers, { expect: [401] });
   }
+  // Not an update at all: refused before any secret is looked at (Telegram sends only updates).
   for (const body of ['[]', '{}', '{"update_id":"x"}', DEEP_ARRAY]) {
     add('telegram-secret', bytes(body), [['x-telegram-bot-api-secret-token', 'wrong']], {
-      expect: [401],
+      expect: [400],
     });
   }
 
@@ -270,17 +271,22 @@ function telegramRequests(b: Builder): void {
     update({}, { message: 5 }),
     update({}, { message: 'hello' }),
     update({}, { message: null }),
+  ];
+  for (const u of dropped) add('telegram-malformed', send(u), withSecret, { expect: [200] });
+  // The right secret on a body that is not an update (no whole `update_id`): refused, 400.
+  for (const u of [
     update({}, { update_id: -1 }),
     update({}, { update_id: '700999' }),
     update({}, { update_id: 1.5 }),
     update({}, { update_id: undefined }),
     update({}, { update_id: null }),
-  ];
-  for (const u of dropped) add('telegram-malformed', send(u), withSecret, { expect: [200] });
+  ]) {
+    add('telegram-not-update', send(u), withSecret, { expect: [400] });
+  }
+  for (const body of ['[]', '{}', DEEP_ARRAY]) {
+    add('telegram-not-update', bytes(body), withSecret, { expect: [400] });
+  }
   for (const body of [
-    '[]',
-    '{}',
-    DEEP_ARRAY,
     `{"update_id":1,"message":${DEEP_OBJECT}}`,
     `{"update_id":2,"message":{"message_id":1,"chat":{"id":880997,"type":"private"},"text":"x","entities":${DEEP_ARRAY}}}`,
   ]) {
@@ -326,11 +332,11 @@ function telegramRequests(b: Builder): void {
     add('invalid-json', bytes(body), withSecret, { expect: [400] });
   }
   b.add({
-    kind: 'telegram-malformed',
+    kind: 'telegram-not-update',
     route: `POST ${TELEGRAM_WEBHOOK}`,
     method: 'POST',
     path: TELEGRAM_WEBHOOK,
     headers: withSecret,
-    expect: [200],
+    expect: [400],
   });
 }

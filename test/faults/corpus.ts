@@ -21,7 +21,8 @@ export type BadKind =
   | 'slack-forged'
   | 'slack-malformed'
   | 'telegram-secret'
-  | 'telegram-malformed';
+  | 'telegram-malformed'
+  | 'telegram-not-update';
 
 /** One bad request, and what it may get. */
 export interface BadRequest extends ProbeRequest {

@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/main.ts';
+import { modelTurn } from '../fakes/openai/chat.ts';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.ts';
 import { startTestSwitchboard, webClient } from '../helpers/switchboard.ts';
 
-const modelTurn = {
-  reply:
-    'Open Settings › Security and choose Reset password (see: Accounts and login › Resetting your password).',
-  state: 'CONTINUE',
-  kind: 'question',
-  category: 'how-to',
-  priority: 'low',
-  sentiment: 'neutral',
-  summary: 'Asks how to reset the password',
-  tags: ['login'],
-  productArea: 'Accounts and login › Resetting your password',
-  confidence: 0.9,
-};
+const turn = modelTurn(
+  'Open Settings › Security and choose Reset password (see: Accounts and login › Resetting your password).',
+  { tags: ['login'], productArea: 'Accounts and login › Resetting your password' },
+);
 
 describe('the model path behind the web chat', () => {
   let fake: FakeOpenAI;
@@ -38,14 +30,14 @@ describe('the model path behind the web chat', () => {
 
   it('answers with the model, sends it the docs, and records token usage', async () => {
     fake.setMode('ok');
-    fake.reply(modelTurn);
+    fake.reply(turn);
     const client = webClient(sb.url);
     const { body } = await client.send(
       'How do I reset my password? My email is jane.doe@example.com',
     );
     await sb.engine.idle();
     const { messages } = await client.messages(body.conversationId);
-    expect(messages.at(-1)?.text).toBe(modelTurn.reply);
+    expect(messages.at(-1)?.text).toBe(turn.reply);
     const sent = JSON.stringify(fake.requests.at(-1)?.body);
     expect(sent).toContain('Resetting your password');
     // Personal data never reaches the model.
@@ -59,7 +51,7 @@ describe('the model path behind the web chat', () => {
 
   it('falls back to the second model when the first keeps failing', async () => {
     fake.setMode('500', { model: 'primary-model' });
-    fake.reply({ ...modelTurn, reply: 'Answer from the backup model.' });
+    fake.reply({ ...turn, reply: 'Answer from the backup model.' });
     const client = webClient(sb.url);
     const { body } = await client.send('How do I reset my password?');
     await sb.engine.idle();

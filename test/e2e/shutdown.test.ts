@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { modelTurn } from '../fakes/openai/chat.ts';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.ts';
 import { freePort, waitUntil } from '../helpers/process.ts';
 import { startTestSwitchboard, tempDataDir, webClient } from '../helpers/switchboard.ts';
@@ -26,18 +27,7 @@ describe('graceful shutdown', () => {
 
   it('refuses new messages, answers the one in flight, and exits 0', async () => {
     fake = await startFakeOpenAI();
-    fake.setHandler(() => ({
-      reply: MODEL_REPLY,
-      state: 'CONTINUE',
-      kind: 'question',
-      category: 'how-to',
-      priority: 'low',
-      sentiment: 'neutral',
-      summary: 'Asks how to reset the password',
-      tags: [],
-      productArea: null,
-      confidence: 0.9,
-    }));
+    fake.setHandler(() => modelTurn(MODEL_REPLY));
     fake.setMode('slow', { delayMs: MODEL_DELAY_MS });
     const port = await freePort();
     child = spawn(process.execPath, ['--import', 'tsx', resolve('src/main.ts')], {

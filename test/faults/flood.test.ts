@@ -7,24 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLOW_DOWN } from '../../src/engine/conversation/rate-limit.ts';
 import type { Switchboard } from '../../src/main.ts';
+import { modelTurn } from '../fakes/openai/chat.ts';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.ts';
 import { startTestSwitchboard, webClient } from '../helpers/switchboard.ts';
 
 const LIMIT = 5;
 const FLOOD = 40;
 
-const turn = (reply: string) => ({
-  reply,
-  state: 'CONTINUE',
-  kind: 'question',
-  category: 'how-to',
-  priority: 'low',
-  sentiment: 'neutral',
-  summary: 'Asks a question',
-  tags: [],
-  productArea: null,
-  confidence: 0.9,
-});
+const turn = (reply: string) => modelTurn(reply, { summary: 'Asks a question' });
 
 describe('a flood from one customer', () => {
   let fake: FakeOpenAI;

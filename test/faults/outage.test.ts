@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryPolicyFrom } from '../../src/ai/retry.ts';
 import type { Switchboard } from '../../src/main.ts';
+import { modelTurn } from '../fakes/openai/chat.ts';
 import { type FakeOpenAI, type FakeRequestBody, startFakeOpenAI } from '../fakes/openai/server.ts';
 import { startTestSwitchboard, tempDataDir, webClient } from '../helpers/switchboard.ts';
 
@@ -37,18 +38,13 @@ const ERROR_STRING =
   /error|\b500\b|timeout|timed out|ECONN|internal|undefined|\[object|\bat \S+ \(|:\d+:\d+\)|went wrong/i;
 
 /** The model's recognisable answer once the provider is back. */
-const RECOVERED_TURN = {
-  reply: 'Model answer: open Settings › Security and choose Reset password.',
-  state: 'CONTINUE',
-  kind: 'question',
-  category: 'how-to',
-  priority: 'low',
-  sentiment: 'neutral',
-  summary: 'Asks how to reset the password',
-  tags: ['login'],
-  productArea: 'Accounts and login › Resetting your password',
-  confidence: 0.9,
-};
+const RECOVERED_TURN = modelTurn(
+  'Model answer: open Settings › Security and choose Reset password.',
+  {
+    tags: ['login'],
+    productArea: 'Accounts and login › Resetting your password',
+  },
+);
 
 /** The longest one model call may take under `policy`: every attempt to the end, every backoff step in full. */
 function worstCaseMs(policy: RetryPolicy, attemptMs: number): number {

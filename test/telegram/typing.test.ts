@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/main.ts';
 import { privateMessage } from '../contract/telegram.ts';
+import { modelTurn } from '../fakes/openai/chat.ts';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai/server.ts';
 import { createTelegramFake, type TelegramFake } from '../fakes/telegram/index.ts';
 import { startTestSwitchboard } from '../helpers/switchboard.ts';
@@ -22,18 +23,7 @@ describe('the typing indicator on Telegram', () => {
   beforeAll(async () => {
     telegram = await createTelegramFake();
     model = await startFakeOpenAI();
-    model.setHandler(() => ({
-      reply: MODEL_REPLY,
-      state: 'CONTINUE',
-      kind: 'question',
-      category: 'how-to',
-      priority: 'low',
-      sentiment: 'neutral',
-      summary: 'Asks how to reset the password',
-      tags: [],
-      productArea: null,
-      confidence: 0.9,
-    }));
+    model.setHandler(() => modelTurn(MODEL_REPLY));
   });
   afterAll(async () => {
     await slow?.stop();

@@ -82,3 +82,23 @@ function sampleFromSchema(schema: unknown): unknown {
       return null;
   }
 }
+
+/**
+ * A schema-valid turn as the model would return it: a how-to answer that continues the
+ * conversation, with `overrides` for what a test cares about.
+ */
+export function modelTurn(reply: string, overrides: Record<string, unknown> = {}) {
+  return {
+    reply,
+    state: 'CONTINUE',
+    kind: 'question',
+    category: 'how-to',
+    priority: 'low',
+    sentiment: 'neutral',
+    summary: 'Asks how to reset the password',
+    tags: [],
+    productArea: null,
+    confidence: 0.9,
+    ...overrides,
+  };
+}

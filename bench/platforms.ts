@@ -24,16 +24,7 @@ import {
   startTelegramEcho,
 } from './platform-echo.ts';
 import { percentile, summarize } from './stats.ts';
-
-const QUESTIONS = [
-  'How do I reset my password?',
-  'How do I turn off push notifications?',
-  'Where can I download my invoices?',
-  'How do I connect Stripe?',
-  'How do I print a shipping label?',
-  'Do you have a dark mode in the app?',
-  'How do I set up a custom domain?',
-];
+import { QUESTIONS } from './turns.ts';
 
 const SIGNING_SECRET = 'switchboard-bench-signing-secret';
 /** Flood control would answer most of a benchmark's messages with "slow down". */

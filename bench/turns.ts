@@ -5,7 +5,8 @@ import type { StoredMessage } from '../src/types/index.ts';
 import { startTestSwitchboard, tempDataDir } from '../test/helpers/switchboard.ts';
 import { percentile, since, summarize } from './stats.ts';
 
-const QUESTIONS = [
+/** Questions the sample docs answer, for benchmarks that time offline turns. */
+export const QUESTIONS = [
   'How do I reset my password?',
   'Can I use a discount code at checkout?',
   'How do I turn off push notifications?',

@@ -12,19 +12,13 @@ import {
   splitCluster,
 } from '../../src/engine/triage/clusters/index.ts';
 import type { Ticket } from '../../src/store/index.ts';
-import { SETTINGS_CRASH, startTriage, type TriageKit } from './triage-kit.ts';
+import { CHECKOUT, COSMETIC, SETTINGS_CRASH, startTriage, type TriageKit } from './triage-kit.ts';
 
 let kit: TriageKit | undefined;
 afterEach(() => {
   kit?.close();
   kit = undefined;
 });
-const CHECKOUT = [
-  'payment fails at checkout with an error',
-  'my card payment is declined at checkout',
-  'checkout says the payment failed',
-];
-const COSMETIC = 'the logo on the invoice PDF is slightly blurry';
 
 // Joining needs near-identical wording and nothing else merges, so only votes can gather.
 const VOTES_ONLY = {

@@ -10,20 +10,13 @@ import {
   DEFAULT_CLUSTER_SETTINGS,
 } from '../../src/engine/triage/clusters/index.ts';
 import type { Ticket } from '../../src/store/index.ts';
-import { SETTINGS_CRASH, startTriage, type TriageKit } from './triage-kit.ts';
+import { CHECKOUT, COSMETIC, SETTINGS_CRASH, startTriage, type TriageKit } from './triage-kit.ts';
 
 let kit: TriageKit | undefined;
 afterEach(() => {
   kit?.close();
   kit = undefined;
 });
-
-const CHECKOUT = [
-  'payment fails at checkout with an error',
-  'my card payment is declined at checkout',
-  'checkout says the payment failed',
-];
-const COSMETIC = 'the logo on the invoice PDF is slightly blurry';
 
 // Live joining needs near-identical wording, and votes are off: only regrouping gathers.
 const REGROUP_ONLY = {

@@ -37,6 +37,16 @@ export const SETTINGS_CRASH = [
   'every time I go to settings the app shuts down',
 ];
 
+/** Reports of a second problem, told three ways. */
+export const CHECKOUT = [
+  'payment fails at checkout with an error',
+  'my card payment is declined at checkout',
+  'checkout says the payment failed',
+];
+
+/** A one-off report, like neither problem. */
+export const COSMETIC = 'the logo on the invoice PDF is slightly blurry';
+
 /** One customer's report. */
 export interface Report {
   text: string;

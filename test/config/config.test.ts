@@ -26,6 +26,8 @@ describe('loadConfig', () => {
     [{ DIGEST_CRON: 'every day' }, 'DIGEST_CRON'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ RATE_LIMIT_PER_AUTHOR: 'lots' }, 'RATE_LIMIT_PER_AUTHOR'],
+    [{ RATE_LIMIT_PER_CONVERSATION: '-1' }, 'RATE_LIMIT_PER_CONVERSATION'],
   ])('rejects %o naming %s and the fix', (env, variable) => {
     try {
       loadConfig(env);

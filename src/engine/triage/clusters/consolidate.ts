@@ -2,7 +2,7 @@ import type { ClusterRecord, Store } from '../../../store/index.ts';
 import { linkTicket, voteTicket } from './neighbours.ts';
 import { mergeClusters } from './operations.ts';
 import { refineCluster } from './refine.ts';
-import { regroupCluster, regroupSteps } from './regroup.ts';
+import { regroupCluster } from './regroup.ts';
 import type { ClusterSettings } from './settings.ts';
 import { rebuildCluster } from './upkeep.ts';
 import { dot, unit } from './vector-math.ts';
@@ -180,6 +180,39 @@ export function isConsolidationDue(
   return (
     ticketId % settings.consolidateEvery === 0 || openTickets <= settings.regroup.maxOpenTickets
   );
+}
+
+const REGROUP_CURSOR = 'clusters.regrouped_through';
+
+/**
+ * The light pass run after each ticket between full consolidation passes while the open set
+ * is small: regroups the clusters that gained tickets since the last such pass. Yields after
+ * each cluster, like a consolidation pass, and reports in the same shape.
+ */
+function* regroupSteps(
+  store: Store,
+  settings: Readonly<ClusterSettings>,
+  throughTicket: number,
+  now: number,
+): Generator<void, ConsolidationReport> {
+  const from = Number(store.clusters.meta(REGROUP_CURSOR) ?? 0);
+  let regrouped = 0;
+  const areasMeaningful = store.clusters.openAreaFit() >= settings.regroup.minAreaFit;
+  for (const id of store.clusters.changedSince(from)) {
+    regrouped += regroupCluster(store, settings, id, now, areasMeaningful);
+    yield;
+  }
+  store.clusters.setMeta(REGROUP_CURSOR, String(throughTicket));
+  return {
+    linked: 0,
+    refined: 0,
+    reassigned: 0,
+    voted: 0,
+    regrouped,
+    considered: 0,
+    rehomed: 0,
+    compacted: [],
+  };
 }
 
 /** How long one slice of a consolidation pass may hold the event loop, in ms. */

@@ -1,5 +1,4 @@
 import type { ClusterRecord, Store } from '../../../store/index.ts';
-import type { ConsolidationReport } from './consolidate.ts';
 import { mergeClusters, SYSTEM } from './operations.ts';
 import type { ClusterSettings } from './settings.ts';
 import { dot, unit } from './vector-math.ts';
@@ -12,8 +11,8 @@ import { dot, unit } from './vector-math.ts';
  * A cluster's centroid is the mean of its tickets' unit vectors, so the dot product of two
  * centroids is exactly the mean cosine similarity over every pair of their tickets: what
  * average linkage merges on (plus `regroup.sameAreaBonus` when both are filed under the
- * same product area, while the docs describe the reports: see `regroup.minAreaFit`). Kept after every ticket while the open set is small, this
- * holds the invariant a batch average-linkage pass stops at (no two open clusters on
+ * same product area, while the docs describe the reports: see `regroup.minAreaFit`).
+ * Kept after every ticket while the open set is small, this holds the invariant a batch average-linkage pass stops at (no two open clusters on
  * average at least that similar), one changed cluster at a time. The larger cluster (the
  * older on a tie) keeps its id and title; each merge is logged as `system`, reason
  * `regroup`. Clusters a person split apart are never rejoined. Runs in the caller's
@@ -54,37 +53,4 @@ export function regroupCluster(
     current = target.id;
     merges++;
   }
-}
-
-const CURSOR = 'clusters.regrouped_through';
-
-/**
- * The light pass run after each ticket between full consolidation passes while the open set
- * is small: regroups the clusters that gained tickets since the last such pass. Yields after
- * each cluster, like a consolidation pass, and reports in the same shape.
- */
-export function* regroupSteps(
-  store: Store,
-  settings: Readonly<ClusterSettings>,
-  throughTicket: number,
-  now: number,
-): Generator<void, ConsolidationReport> {
-  const from = Number(store.clusters.meta(CURSOR) ?? 0);
-  let regrouped = 0;
-  const areasMeaningful = store.clusters.openAreaFit() >= settings.regroup.minAreaFit;
-  for (const id of store.clusters.changedSince(from)) {
-    regrouped += regroupCluster(store, settings, id, now, areasMeaningful);
-    yield;
-  }
-  store.clusters.setMeta(CURSOR, String(throughTicket));
-  return {
-    linked: 0,
-    refined: 0,
-    reassigned: 0,
-    voted: 0,
-    regrouped,
-    considered: 0,
-    rehomed: 0,
-    compacted: [],
-  };
 }

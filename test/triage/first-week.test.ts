@@ -170,3 +170,39 @@ describe('first-week triage through the web chat', () => {
     expect(markdown).toMatch(/Systems: Android ×2/);
   });
 });
+
+describe('first-week triage on a fresh install', () => {
+  it('keeps apart two problems whose reporters both insist "please file a ticket"', async () => {
+    const sb = await startTestSwitchboard();
+    try {
+      const client = webClient(sb.url);
+      const say = async (text: string, conversationId?: string) => {
+        const { body } = await client.send(text, conversationId);
+        await sb.engine.idle();
+        const { messages } = await client.messages(body.conversationId);
+        return { conversationId: body.conversationId, reply: messages.at(-1)?.text ?? '' };
+      };
+      const get = async (path: string) =>
+        (await fetch(`${sb.url}/api${path}`, {
+          headers: { authorization: `Bearer ${sb.adminToken}` },
+        }).then((r) => r.json())) as { ticket: { clusterId: number }; cluster: { title: string } };
+      const clusters: number[] = [];
+      for (const report of [
+        'Checkout fails with a payment error when I pay by card',
+        'I cannot log in after the update, it says invalid password',
+      ]) {
+        const first = await say(report);
+        // The words added to get a ticket filed say nothing about the problem.
+        const filed = await say('It is a bug, please file a ticket', first.conversationId);
+        const ref = REF.exec(`${first.reply} ${filed.reply}`)?.[0] as string;
+        clusters.push((await get(`/tickets/${ref}`)).ticket.clusterId);
+      }
+      expect(clusters[0]).not.toBe(clusters[1]);
+      for (const id of clusters) {
+        expect((await get(`/clusters/${id}`)).cluster.title).not.toMatch(/ticket|please/i);
+      }
+    } finally {
+      await sb.stop();
+    }
+  });
+});

@@ -13,7 +13,7 @@ const PLEAS =
 const FILLER =
   /\b(?:um+|uh+|basically|actually|honestly|literally|i\s+think|i\s+guess|kind\s+of|sort\s+of|just\s+wanted\s+to\s+say|so\s+yeah)\b[\s,]*/gi;
 // What customers add while they wait, which says nothing about the problem itself: "that
-// did not help", "this is a bug:", "still happening", "any update?", "as I said".
+// did not help", "this is a bug:", "please file a ticket", "still happening", "any update?".
 const LEFTOVERS = new RegExp(
   [
     String.raw`(?:that|this|it)\s+(?:did\s*n[o']t|didn'?t|does\s*n[o']t|doesn'?t|won'?t)\s+(?:help|work|fix\s+it)`,
@@ -22,7 +22,10 @@ const LEFTOVERS = new RegExp(
     String.raw`(?:any|an)\s+(?:update|news|eta)(?:\s+on\s+this)?`,
     String.raw`(?:as\s+i\s+said|like\s+i\s+said|i\s+told\s+you|i\s+already\s+(?:tried|did)\s+(?:that|this|it)|tried\s+that(?:\s+already)?)`,
     String.raw`(?:same\s+(?:problem|issue|thing)(?:\s+(?:again|here))?)`,
-    String.raw`(?:yes|yeah|yep|no|nope|ok(?:ay)?|sure)(?=\s*(?:[,.;!?]|$))`,
+    // "please file a ticket", "can you log this as a bug", "pass it on to the developers"
+    String.raw`(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:file|log|raise|open|create|submit|make)\s+(?:(?:a|an|the|this|it)\s+)?(?:as\s+an?\s+)?(?:ticket|bug(?:\s+report)?|report|issue)(?:\s+(?:for|about|on)\s+(?:this|it))?`,
+    String.raw`(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:pass|send|report|forward|escalate)\s+(?:this|it)(?:\s+on)?\s+to\s+(?:the\s+|your\s+)?(?:developers|devs|dev\s+team|team|engineers)`,
+    String.raw`(?:yes|yeah|yep|no|nope|ok(?:ay)?|sure|please)(?=\s*(?:[,.;!?]|$))`,
   ]
     .map((p) => `\\b${p}`)
     .join('|'),

@@ -1,8 +1,9 @@
 /**
- * Synthetic triage data for the digest and overview benchmarks: tickets spread evenly
- * over a period, assigned to clusters with Zipf-like sizes, with the clusters' counters,
- * `cluster_reporters` and `ticket_counts` consistent with them, as the ticket path keeps
- * them. One transaction and prepared statements, so 1M tickets take seconds, not minutes.
+ * Synthetic triage data for the digest, overview and console benchmarks: tickets spread
+ * evenly over a period, assigned to clusters with Zipf-like sizes, six in ten with a setup,
+ * with the clusters' counters, `cluster_reporters` and `ticket_counts` consistent with them,
+ * as the ticket path keeps them (the per-day and per-setup counters by the store's
+ * triggers). One transaction and prepared statements, so 1M tickets take seconds, not minutes.
  */
 
 import { mulberry32 } from '../src/random.ts';
@@ -39,6 +40,18 @@ const SENTIMENTS = ['neutral', 'negative', 'negative', 'angry'] as const;
 const CATEGORIES = ['bug', 'crash', 'performance', 'billing', 'login'] as const;
 
 const pick = <T>(items: readonly T[], r: number): T => items[Math.floor(r * items.length)] as T;
+
+// Six in ten reports give their setup, as a ticket's environment column holds it.
+const SETUPS = [
+  { device: 'Pixel 7', os: 'Android 14', appVersion: '3.2.1', browser: null },
+  { device: 'iPhone 14', os: 'iOS 17', appVersion: '3.2.1', browser: null },
+  { device: 'Galaxy S23', os: 'Android 13', appVersion: '3.2.0', browser: null },
+  { device: null, os: 'Windows 11', appVersion: null, browser: 'Chrome 120' },
+  { device: null, os: 'macOS 14', appVersion: null, browser: 'Safari 17' },
+  { device: 'iPad Air', os: 'iPadOS 17', appVersion: '3.1.4', browser: null },
+].map((setup) => JSON.stringify(setup));
+const environmentOf = (r: number): string | null =>
+  r < 0.6 ? (SETUPS[Math.floor((r / 0.6) * SETUPS.length)] as string) : null;
 
 interface ClusterAcc {
   reports: number;
@@ -92,8 +105,8 @@ export function generateTriageData(db: Db, o: TriageDataOptions): number {
   const insertTicket = db.prepare(
     `INSERT INTO tickets (id, ref, conversation_id, platform, reporter_id, reporter_name, kind, category,
        priority, sentiment, summary, tags, product_area, status, created_at, canonical, area_confidence,
-       area_source, cluster_id, similarity)
-     VALUES (?, ?, ?, ?, ?, ?, 'bug', ?, ?, ?, ?, '[]', ?, 'open', ?, ?, 0.8, 'embedding', ?, ?)`,
+       area_source, cluster_id, similarity, environment)
+     VALUES (?, ?, ?, ?, ?, ?, 'bug', ?, ?, ?, ?, '[]', ?, 'open', ?, ?, 0.8, 'embedding', ?, ?, ?)`,
   );
   const insertCluster = db.prepare(
     `INSERT INTO clusters (id, title, product_area, status, centroid, reports, unique_reporters, platforms,
@@ -147,6 +160,7 @@ export function generateTriageData(db: Db, o: TriageDataOptions): number {
         `problem ${k}`,
         k + 1,
         0.7 + rand() * 0.3,
+        environmentOf(rand()),
       );
       c.reports++;
       if (!c.reporters.has(`${platform}:r${reporter}`)) {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import { createDiscordAdapter } from '../bots/discord/index.ts';
+import { digestPosts } from '../bots/slack/blocks.ts';
 import { createSlackAdapter } from '../bots/slack/index.ts';
 import { createTelegramAdapter } from '../bots/telegram/index.ts';
 import { createWebAdapter } from '../bots/web/index.ts';
@@ -17,12 +18,15 @@ import { withOfflineFallback } from './ai/with-fallback.ts';
 import { createModelTitleWriter } from './ai/write-title.ts';
 import { createChannels } from './engine/channels.ts';
 import { Engine } from './engine/conversation/engine.ts';
-import { ingestKnowledge } from './engine/knowledge/ingest.ts';
+import { createKnowledgeBase } from './engine/knowledge/knowledge-base.ts';
 import { createRetriever } from './engine/knowledge/retriever.ts';
 import { createSectionCatalog } from './engine/knowledge/sections.ts';
 import { createOfflineAssistant } from './engine/offline/assistant.ts';
 import { createNormalizer, createTriage, type Triage } from './engine/triage/index.ts';
 import { createWebhookDispatcher } from './engine/webhooks/dispatcher.ts';
+import { knowledgeRoutes } from './http/api/knowledge.ts';
+import { statsRoutes } from './http/api/stats.ts';
+import { consoleStream, createConsoleFeed } from './http/api/stream.ts';
 import { triageRoutes } from './http/api/triage.ts';
 import { webhookRoutes } from './http/api/webhooks.ts';
 import { createApp, listen } from './http/app.ts';
@@ -134,7 +138,12 @@ export async function startSwitchboard(
           metrics,
         })
       : undefined;
-  const kick = () => dispatcher?.kick();
+  // After each commit that wrote outbox events: deliver them, and show them in the console.
+  const consoleFeed = createConsoleFeed(store.events);
+  const kick = () => {
+    dispatcher?.kick();
+    consoleFeed.notify();
+  };
 
   // Slack: customers in Slack, and the agent desk in SLACK_AGENT_CHANNEL (else the web desk).
   const slack =
@@ -187,6 +196,9 @@ export async function startSwitchboard(
       : undefined,
     logger,
   });
+  // The one way the docs are (re)indexed: at startup and from the admin API, one at a time.
+  const knowledge = createKnowledgeBase({ dir: config.knowledgeDir, store, embedder, logger });
+  const handoffSlaMs = config.handoffSlaMinutes * 60_000;
   const engine = new Engine({
     store,
     assistant,
@@ -195,7 +207,7 @@ export async function startSwitchboard(
     triage,
     logger,
     sessionTtlMs: config.sessionTtlHours * 3_600_000,
-    handoffSlaMs: config.handoffSlaMinutes * 60_000,
+    handoffSlaMs,
     onCommit: kick,
     rateLimits: config.rateLimits,
     observer: registerEngineMetrics(metrics.registry),
@@ -243,7 +255,17 @@ export async function startSwitchboard(
         dispatcher: dispatcher ?? { kick() {}, replayEvent: () => undefined },
       }),
     )
-    .use(triageRoutes({ store, triage, digest: config.digest }));
+    .use(
+      triageRoutes({
+        store,
+        triage,
+        digest: config.digest,
+        slackDigest: (digest) => digestPosts(digest),
+      }),
+    )
+    .use(statsRoutes({ store, handoffSlaMs }))
+    .use(knowledgeRoutes({ knowledge, isReady: () => isReady }))
+    .use(consoleStream(consoleFeed));
   let draining = false;
   const app = createApp({
     logger,
@@ -258,7 +280,9 @@ export async function startSwitchboard(
   const server = await listen(app, config.port, config.host);
   const address = server.address();
   const url = `http://${config.host}:${typeof address === 'object' && address ? address.port : config.port}`;
-  logger.info(`Switchboard listening on ${url} (chat: ${url}/, desk: ${url}/desk)`);
+  logger.info(
+    `Switchboard listening on ${url} (chat: ${url}/, desk: ${url}/desk, console: ${url}/console)`,
+  );
   logger.info(
     admin.file
       ? `admin token (for the desk and /api): in ${admin.file}`
@@ -277,7 +301,7 @@ export async function startSwitchboard(
   const ready = (async () => {
     await Promise.all([embedder.init(), clusterEmbedder.init()]);
     store.prepareVectors(embedder, clusterEmbedder);
-    await ingestKnowledge(config.knowledgeDir, store, embedder, logger);
+    await knowledge.reindex();
     await channels.startOptional(community);
     const recovered = engine.recoverPending();
     if (recovered) logger.info({ recovered }, 'answering messages left unanswered by the last run');

@@ -60,12 +60,14 @@ describe('architecture', () => {
   });
 
   it('lets bots reach the engine only through the shared words: no store, no Engine class', () => {
-    // The shared words, the logger and the HTTP error helpers are all a channel may use.
+    // The shared words, the logger and the HTTP helpers (errors, server-sent events) are all
+    // a channel may use.
     const allowed = (path: string) =>
       under('bots')(path) ||
       under('src/types')(path) ||
       path === 'src/log.ts' ||
-      path === 'src/http/errors.ts';
+      path === 'src/http/errors.ts' ||
+      path === 'src/http/sse.ts';
     expect(offendersOf(['bots'], (p) => !allowed(p))).toEqual([]);
   });
 

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { bearerAuth, HttpError, parseOr400 } from '../../src/http/errors.ts';
+import { openStream, sendEvent } from '../../src/http/sse.ts';
 import { type Agent, type Desk, type DeskActions, isInternalNote } from '../../src/types/index.ts';
 import { deskHandoff, webMessage } from './format.ts';
 import { MAX_MESSAGE_CHARS } from './inbound.ts';
-import { openStream, sendEvent } from './sse.ts';
 
 /**
  * The web desk at /desk, used while Slack is not configured. Its page lists handoffs and

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, parseOr400 } from '../../src/http/errors.ts';
+import { openStream, sendEvent } from '../../src/http/sse.ts';
 import type { AdapterHooks, InboundMessage } from '../../src/types/index.ts';
 import { webMessage } from './format.ts';
 import { webConversationId } from './ids.ts';
 import type { WebStreams } from './outbound.ts';
-import { openStream, sendEvent } from './sse.ts';
 
 /** The longest customer message the web chat accepts, in characters. */
 export const MAX_MESSAGE_CHARS = 4000;
@@ -25,7 +25,7 @@ const postMessageSchema = z.object({
     .object({ name: z.string().trim().min(1).max(80) })
     .partial()
     .optional(),
-  messageId: z.string().min(1).max(128).optional(),
+  messageId: z.string().min(1).max(128).regex(/\S/, 'messageId must not be blank').optional(),
 });
 const afterSchema = z.coerce.number().int().min(0).default(0);
 

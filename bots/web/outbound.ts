@@ -1,7 +1,7 @@
 import type { Response } from 'express';
+import { sendEvent } from '../../src/http/sse.ts';
 import type { OutboundMessage } from '../../src/types/index.ts';
 import type { WebMessage } from './format.ts';
-import { sendEvent } from './sse.ts';
 
 /**
  * The open chat pages, by conversation: what "sending" means for the web chat. A reply the

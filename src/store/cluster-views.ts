@@ -1,5 +1,7 @@
 import type { Environment } from '../types/index.ts';
 import type { Db } from './db.ts';
+import type { EnvironmentRow } from './digests.ts';
+import { ftsQuery } from './ticket-list.ts';
 
 /** The cluster statuses of the schema. */
 export const CLUSTER_STATUSES = ['open', 'resolved', 'merged'] as const;
@@ -88,33 +90,90 @@ export const toView = (r: ClusterRow): ClusterView => ({
   resolvedAt: r.resolved_at,
 });
 
+const DAY_MS = 86_400_000;
+
+/** What the ranked list can be narrowed to (all given filters apply). */
+export interface ClusterFilter {
+  status: ClusterStatus;
+  productArea?: string;
+  urgency?: string;
+  platform?: string;
+  /** Words of the title or product area. */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
 /**
  * Read views of clusters for the admin API: ranked lists, one cluster's tickets with
  * their similarity, its audit log and its reporters. Changes to clusters (assignment,
  * merge, split, resolve) live in the cluster store.
  */
-const DAY_MS = 86_400_000;
 
 export class ClusterViewStore {
   constructor(private readonly db: Db) {}
 
-  /** Clusters with a status, ranked by impact (highest first), and how many there are. */
-  list(
-    status: ClusterStatus,
-    limit: number,
-    offset: number,
-  ): { clusters: ClusterView[]; total: number } {
+  /**
+   * Clusters matching the filter, ranked by impact (highest first), and how many match.
+   * `q` matches words of the title or the product area, or their beginnings, in any order.
+   */
+  list(filter: ClusterFilter): { clusters: ClusterView[]; total: number } {
+    const where = ['status = @status'];
+    const params: Record<string, string | number> = {
+      status: filter.status,
+      limit: filter.limit,
+      offset: filter.offset,
+    };
+    if (filter.productArea !== undefined) {
+      where.push('product_area = @productArea');
+      params.productArea = filter.productArea;
+    }
+    if (filter.urgency !== undefined) {
+      where.push('urgency = @urgency');
+      params.urgency = filter.urgency;
+    }
+    if (filter.platform !== undefined) {
+      where.push("coalesce(json_extract(platforms, '$.' || @platform), 0) > 0");
+      params.platform = filter.platform;
+    }
+    // As the person types, every word may be cut short: "crash sett" finds "App crashes
+    // when opening Settings".
+    const search = ftsQuery(filter.q ?? '');
+    if (search) {
+      where.push('id IN (SELECT rowid FROM clusters_fts WHERE clusters_fts MATCH @q)');
+      params.q = search.replace(/"( |$)/g, '"*$1');
+    }
+    const condition = where.join(' AND ');
     const clusters = this.db
-      .prepare<[string, number, number], ClusterRow>(
-        `SELECT ${COLUMNS} FROM clusters WHERE status = ? ORDER BY impact DESC, id LIMIT ? OFFSET ?`,
+      .prepare<Record<string, string | number>, ClusterRow>(
+        `SELECT ${COLUMNS} FROM clusters WHERE ${condition}
+         ORDER BY impact DESC, id LIMIT @limit OFFSET @offset`,
       )
-      .all(status, limit, offset)
+      .all(params)
       .map(toView);
+    const { limit: _limit, offset: _offset, ...countParams } = params;
     const total =
       this.db
-        .prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM clusters WHERE status = ?')
-        .get(status)?.n ?? 0;
+        .prepare<Record<string, string | number>, { n: number }>(
+          `SELECT COUNT(*) AS n FROM clusters WHERE ${condition}`,
+        )
+        .get(countParams)?.n ?? 0;
     return { clusters, total };
+  }
+
+  /**
+   * The product areas of open clusters with what they add up to, highest total impact
+   * first: the console's area filter and its "top areas by impact".
+   */
+  openAreas(): Array<{ productArea: string; clusters: number; reports: number; impact: number }> {
+    return this.db
+      .prepare<[], { productArea: string; clusters: number; reports: number; impact: number }>(
+        `SELECT product_area AS productArea, count(*) AS clusters, sum(reports) AS reports,
+                round(sum(impact), 2) AS impact
+           FROM clusters WHERE status = 'open' AND product_area IS NOT NULL
+          GROUP BY product_area ORDER BY sum(impact) DESC, product_area`,
+      )
+      .all();
   }
 
   get(id: number): ClusterView | undefined {
@@ -145,35 +204,86 @@ export class ClusterViewStore {
         ...t,
         environment: t.environment ? (JSON.parse(t.environment) as Environment) : null,
       }));
+    // The per-day counters add up to the cluster's tickets: a few dozen rows, not a count of
+    // every ticket of a cluster that may hold a hundred thousand.
     const total =
       this.db
-        .prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM tickets WHERE cluster_id = ?')
+        .prepare<[number], { n: number | null }>(
+          'SELECT sum(n) AS n FROM cluster_daily WHERE cluster_id = ?',
+        )
         .get(clusterId)?.n ?? 0;
     return { tickets, total };
   }
 
-  /** The cluster's audit log, oldest first. */
   /**
    * Reports per UTC day for the cluster's tickets, for the `days` days ending with the one
    * `now` falls in, oldest first; days without a report are 0.
    */
   timeline(clusterId: number, days: number, now: number): Array<{ date: string; reports: number }> {
-    const from = Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
-    const counts = new Map(
-      this.db
-        .prepare<{ id: number; from: number }, { day: number; n: number }>(
-          `SELECT CAST((created_at - @from) / ${DAY_MS} AS INTEGER) AS day, count(*) AS n FROM tickets
-            WHERE cluster_id = @id AND created_at >= @from GROUP BY day`,
-        )
-        .all({ id: clusterId, from })
-        .map((r) => [r.day, r.n]),
-    );
-    return Array.from({ length: days }, (_, day) => ({
-      date: new Date(from + day * DAY_MS).toISOString().slice(0, 10),
-      reports: counts.get(day) ?? 0,
+    const counts = this.dailyReports([clusterId], days, now).get(clusterId) ?? [];
+    const first = Math.floor(now / DAY_MS) - days + 1;
+    return counts.map((reports, i) => ({
+      date: new Date((first + i) * DAY_MS).toISOString().slice(0, 10),
+      reports,
     }));
   }
 
+  /**
+   * Reports per UTC day of several clusters at once (a page of the ranked list), for the
+   * `days` days ending with the one `now` falls in, oldest first.
+   */
+  dailyReports(clusterIds: readonly number[], days: number, now: number): Map<number, number[]> {
+    const first = Math.floor(now / DAY_MS) - days + 1;
+    const series = new Map(clusterIds.map((id) => [id, new Array<number>(days).fill(0)]));
+    if (clusterIds.length === 0) return series;
+    const rows = this.db
+      .prepare<{ ids: string; first: number }, { id: number; day: number; n: number }>(
+        `SELECT cluster_id AS id, day, n FROM cluster_daily
+          WHERE cluster_id IN (SELECT value FROM json_each(@ids)) AND day >= @first AND n > 0`,
+      )
+      .all({ ids: JSON.stringify(clusterIds), first });
+    for (const { id, day, n } of rows) {
+      const counts = series.get(id);
+      if (counts && day - first < days) counts[day - first] = n;
+    }
+    return series;
+  }
+
+  /**
+   * The setups a cluster's tickets gave, one row per distinct (app version, OS, device,
+   * browser) with how many tickets gave it; tickets without one are left out.
+   */
+  environment(clusterId: number): EnvironmentRow[] {
+    const none = (v: string) => (v === '' ? null : v);
+    return this.db
+      .prepare<
+        [number],
+        { app_version: string; os: string; device: string; browser: string; n: number }
+      >(
+        `SELECT app_version, os, device, browser, n FROM cluster_environments
+          WHERE cluster_id = ? AND n > 0`,
+      )
+      .all(clusterId)
+      .map((r) => ({
+        appVersion: none(r.app_version),
+        os: none(r.os),
+        device: none(r.device),
+        browser: none(r.browser),
+        n: r.n,
+      }));
+  }
+
+  /** App versions any ticket gave since `since` (epoch ms). */
+  appVersionsSince(since: number): string[] {
+    return this.db
+      .prepare<[number], { version: string }>(
+        'SELECT version FROM app_versions WHERE last_at >= ? ORDER BY version',
+      )
+      .all(since)
+      .map((r) => r.version);
+  }
+
+  /** The cluster's audit log, oldest first. */
   audit(clusterId: number): ClusterAuditView[] {
     return this.db
       .prepare<

@@ -436,20 +436,26 @@ export class ClusterStore {
       .map((r) => r.id);
   }
 
-  /** Marks the cluster's open tickets resolved, keeping the status counters; returns how many. */
+  /**
+   * Marks the cluster's open and in-progress tickets resolved, keeping the status counters;
+   * returns how many. Closed tickets stay closed.
+   */
   resolveTickets(clusterId: number): number {
-    const n = this.db
-      .prepare("UPDATE tickets SET status = 'resolved' WHERE cluster_id = ? AND status = 'open'")
-      .run(clusterId).changes;
-    if (n > 0) {
-      const bump = this.db.prepare(
-        `INSERT INTO ticket_counts (dimension, value, n) VALUES ('status', ?, ?)
-         ON CONFLICT (dimension, value) DO UPDATE SET n = n + excluded.n`,
-      );
-      bump.run('open', -n);
-      bump.run('resolved', n);
+    const bump = this.db.prepare(
+      `INSERT INTO ticket_counts (dimension, value, n) VALUES ('status', ?, ?)
+       ON CONFLICT (dimension, value) DO UPDATE SET n = n + excluded.n`,
+    );
+    let resolved = 0;
+    for (const status of ['open', 'in_progress']) {
+      const n = this.db
+        .prepare("UPDATE tickets SET status = 'resolved' WHERE cluster_id = ? AND status = ?")
+        .run(clusterId, status).changes;
+      if (n === 0) continue;
+      bump.run(status, -n);
+      resolved += n;
     }
-    return n;
+    if (resolved > 0) bump.run('resolved', resolved);
+    return resolved;
   }
 
   /**

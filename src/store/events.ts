@@ -4,6 +4,7 @@ import type { Db } from './db.ts';
 /** The event types of DESIGN.md's webhook list. */
 export const EVENT_TYPES = [
   'ticket.created',
+  'ticket.updated',
   'cluster.escalated',
   'cluster.resolved',
   'handoff.created',
@@ -56,5 +57,34 @@ export class EventStore {
         data: JSON.parse(r.payload) as Record<string, unknown>,
         createdAt: r.created_at,
       }));
+  }
+
+  /**
+   * Events committed after position `seq` (the table's rowid, in commit order, unlike ids
+   * made in the same millisecond), oldest first, each with its position.
+   */
+  committedAfter(seq: number, limit = 500): Array<OutboxEvent & { seq: number }> {
+    return this.db
+      .prepare<
+        [number, number],
+        { seq: number; id: string; type: EventType; payload: string; created_at: number }
+      >(
+        'SELECT rowid AS seq, id, type, payload, created_at FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?',
+      )
+      .all(seq, limit)
+      .map((r) => ({
+        seq: r.seq,
+        id: r.id,
+        type: r.type,
+        data: JSON.parse(r.payload) as Record<string, unknown>,
+        createdAt: r.created_at,
+      }));
+  }
+
+  /** The position of the newest committed event (0 when there is none). */
+  lastSeq(): number {
+    return (
+      this.db.prepare<[], { n: number | null }>('SELECT max(rowid) AS n FROM events').get()?.n ?? 0
+    );
   }
 }

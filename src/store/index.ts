@@ -7,6 +7,7 @@ import { DigestStore } from './digests.ts';
 import { EventStore } from './events.ts';
 import { HandoffStore } from './handoffs.ts';
 import { KnowledgeStore } from './knowledge.ts';
+import { OutcomeStore } from './outcomes.ts';
 import { OverviewStore } from './overview.ts';
 import { TicketStore } from './tickets.ts';
 import { prepareVectorTables, type VectorSpace } from './vectors.ts';
@@ -15,6 +16,7 @@ import { WebhookStore } from './webhooks.ts';
 export {
   CLUSTER_STATUSES,
   type ClusterAuditView,
+  type ClusterFilter,
   type ClusterStatus,
   type ClusterTicketView,
   type ClusterView,
@@ -33,8 +35,17 @@ export type { Db } from './db.ts';
 export type { EnvironmentRow, WindowCluster, WindowTicket } from './digests.ts';
 export { EVENT_TYPES, type EventType, type OutboxEvent } from './events.ts';
 export type { KnowledgeChunk } from './knowledge.ts';
+export type { HandoffTiming, OutcomeDay } from './outcomes.ts';
 export type { Overview } from './overview.ts';
-export type { NewTicket, Ticket, TicketFilter } from './tickets.ts';
+export {
+  type NewTicket,
+  TICKET_STATUSES,
+  type Ticket,
+  type TicketAuditEntry,
+  type TicketFields,
+  type TicketFilter,
+  type TicketStatus,
+} from './tickets.ts';
 export type { VectorSpace } from './vectors.ts';
 
 /**
@@ -51,6 +62,8 @@ export interface Store {
   readonly webhooks: WebhookStore;
   readonly digests: DigestStore;
   readonly overview: OverviewStore;
+  /** Conversation outcomes per day and answers per doc section, for `/api/stats` and `/api/knowledge`. */
+  readonly outcomes: OutcomeStore;
   /** Read views of clusters for the admin API. */
   readonly clusterViews: ClusterViewStore;
   /** Clusters as the clustering engine changes them, with the centroid index. */
@@ -97,6 +110,7 @@ export function createStore(file: string, options: StoreOptions = {}): Store {
     webhooks: new WebhookStore(db),
     digests: new DigestStore(db),
     overview: new OverviewStore(db),
+    outcomes: new OutcomeStore(db),
     clusterViews: new ClusterViewStore(db),
     clusters: new ClusterStore(db),
     transaction: (fn) => db.transaction(fn)(),

@@ -51,13 +51,26 @@ export class KnowledgeStore {
     })();
   }
 
-  /** Removes files that are no longer in the knowledge folder. */
-  retainOnly(paths: readonly string[]): void {
+  /** Removes files that are no longer in the knowledge folder; returns their paths. */
+  retainOnly(paths: readonly string[]): string[] {
     const keep = new Set(paths);
     const all = this.db.prepare<[], { path: string }>('SELECT path FROM knowledge_files').all();
+    const gone = all.map((r) => r.path).filter((path) => !keep.has(path));
     this.db.transaction(() => {
-      for (const { path } of all) if (!keep.has(path)) this.deleteFile(path);
+      for (const path of gone) this.deleteFile(path);
     })();
+    return gone;
+  }
+
+  /** The indexed files with their content hash, when they were last ingested and their chunks. */
+  files(): Array<{ path: string; sha256: string; updatedAt: number; chunks: number }> {
+    return this.db
+      .prepare<[], { path: string; sha256: string; updatedAt: number; chunks: number }>(
+        `SELECT f.path, f.sha256, f.updated_at AS updatedAt,
+           (SELECT count(*) FROM knowledge_chunks c WHERE c.file = f.path) AS chunks
+         FROM knowledge_files f ORDER BY f.path`,
+      )
+      .all();
   }
 
   private deleteFile(path: string): void {
@@ -123,11 +136,11 @@ export class KnowledgeStore {
     );
   }
 
-  /** Every section's chunks, for the section catalog. */
-  sections(): Array<{ section: string; area: string; text: string }> {
+  /** Every section's chunks in document order, for the section catalog. */
+  sections(): Array<{ section: string; area: string; text: string; file: string }> {
     return this.db
-      .prepare<[], { section: string; area: string; text: string }>(
-        'SELECT section, area, text FROM knowledge_chunks ORDER BY file, position',
+      .prepare<[], { section: string; area: string; text: string; file: string }>(
+        'SELECT section, area, text, file FROM knowledge_chunks ORDER BY file, position',
       )
       .all();
   }

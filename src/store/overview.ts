@@ -1,5 +1,6 @@
 import { PLATFORMS, PRIORITIES, SENTIMENTS } from '../types/index.ts';
 import type { Db } from './db.ts';
+import { TICKET_STATUSES } from './tickets.ts';
 
 /** Ticket counts by dimension, as `GET /api/overview` returns them. */
 export interface Overview {
@@ -11,6 +12,22 @@ export interface Overview {
   byStatus: Record<string, number>;
   byPlatform: Record<string, number>;
 }
+
+/** Tickets created on one UTC day, by priority, platform and product area. */
+export interface OverviewDay {
+  date: string;
+  total: number;
+  byPriority: Record<string, number>;
+  byPlatform: Record<string, number>;
+  byProductArea: Record<string, number>;
+}
+
+const DAY_MS = 86_400_000;
+const DAILY_FIELDS = {
+  priority: 'byPriority',
+  platform: 'byPlatform',
+  product_area: 'byProductArea',
+} as const satisfies Record<string, keyof OverviewDay>;
 
 /** The `ticket_counts.dimension` values and the overview field each one fills. */
 const DIMENSIONS = {
@@ -40,7 +57,7 @@ export class OverviewStore {
       byCategory: {},
       bySentiment: zeros(SENTIMENTS),
       byProductArea: {},
-      byStatus: zeros(['open', 'resolved']),
+      byStatus: zeros(TICKET_STATUSES),
       byPlatform: zeros(PLATFORMS),
     };
     const rows = this.db
@@ -54,5 +71,34 @@ export class OverviewStore {
     }
     overview.total = Object.values(overview.byStatus).reduce((sum, n) => sum + n, 0);
     return overview;
+  }
+
+  /**
+   * Tickets per UTC day for the `days` days ending with the one `now` falls in, oldest
+   * first, zero-filled; read from `ticket_daily`, kept in the ticket transaction.
+   */
+  daily(days: number, now: number): OverviewDay[] {
+    const today = Math.floor(now / DAY_MS);
+    const first = today - days + 1;
+    const out: OverviewDay[] = Array.from({ length: days }, (_, i) => ({
+      date: new Date((first + i) * DAY_MS).toISOString().slice(0, 10),
+      total: 0,
+      byPriority: zeros(PRIORITIES),
+      byPlatform: zeros(PLATFORMS),
+      byProductArea: {},
+    }));
+    const rows = this.db
+      .prepare<[number, number], { day: number; dimension: string; value: string; n: number }>(
+        'SELECT day, dimension, value, n FROM ticket_daily WHERE day BETWEEN ? AND ? AND n > 0',
+      )
+      .all(first, today);
+    for (const { day, dimension, value, n } of rows) {
+      const entry = out[day - first];
+      const field = DAILY_FIELDS[dimension as keyof typeof DAILY_FIELDS];
+      if (!entry || !field) continue;
+      entry[field][value] = n;
+      if (dimension === 'priority') entry.total += n;
+    }
+    return out;
   }
 }

@@ -1,6 +1,14 @@
 import type { Environment, Platform, Priority, Sentiment } from '../types/index.ts';
 import type { Db } from './db.ts';
+import { planTicketList } from './ticket-list.ts';
 import { vectorBlob } from './vector-blob.ts';
+
+/**
+ * Where a ticket stands. A person moves it between `open`, `in_progress` and `closed`
+ * (reopening it from `closed` or `resolved`); `resolved` is set when its cluster is marked fixed.
+ */
+export const TICKET_STATUSES = ['open', 'in_progress', 'closed', 'resolved'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** A ticket: a real problem, with its classification and redacted summary. */
 export interface Ticket {
@@ -17,7 +25,7 @@ export interface Ticket {
   summary: string;
   tags: string[];
   productArea: string | null;
-  status: 'open' | 'resolved';
+  status: TicketStatus;
   createdAt: number;
   /** The cluster the ticket is in, once assigned. */
   clusterId: number | null;
@@ -50,8 +58,32 @@ export interface TicketFilter {
   productArea?: string;
   platform?: string;
   clusterId?: number;
+  /** Words of the summary or the canonical phrase, all of them (any form: crash, crashes). */
+  q?: string;
+  /** Created at or after, epoch ms. */
+  from?: number;
+  /** Created before, epoch ms. */
+  to?: number;
   limit?: number;
   offset?: number;
+}
+
+/** What a person may change on a ticket (`PATCH /api/tickets/:ref`). */
+export interface TicketFields {
+  status?: TicketStatus;
+  priority?: Priority;
+  tags?: string[];
+}
+
+/** One entry of a ticket's audit log: a change a person made, or a note they left. */
+export interface TicketAuditEntry {
+  id: number;
+  action: 'status' | 'priority' | 'tags' | 'note';
+  actor: string;
+  /** `{from, to}` for a change; empty for a note alone. */
+  detail: Record<string, unknown>;
+  note: string | null;
+  createdAt: number;
 }
 
 interface Row {
@@ -68,7 +100,7 @@ interface Row {
   summary: string;
   tags: string;
   product_area: string | null;
-  status: 'open' | 'resolved';
+  status: TicketStatus;
   created_at: number;
   cluster_id: number | null;
   similarity: number | null;
@@ -167,32 +199,68 @@ export class TicketStore {
   }
 
   /**
-   * Tickets matching every given filter, newest first. Only the given filters become
-   * conditions, so SQLite can use the matching (column, id) index.
+   * Tickets matching every given filter, newest first (see `planTicketList` for how the
+   * rows are walked so that a page costs about the same at a thousand tickets or a million).
    */
   list(f: TicketFilter = {}): Ticket[] {
-    const columns = {
-      status: 'status',
-      priority: 'priority',
-      category: 'category',
-      productArea: 'product_area',
-      platform: 'platform',
-      clusterId: 'cluster_id',
-    } as const;
-    const params: Record<string, string | number> = { limit: f.limit ?? 50, offset: f.offset ?? 0 };
-    const where: string[] = [];
-    for (const [key, column] of Object.entries(columns)) {
-      const value = f[key as keyof typeof columns];
-      if (value === undefined) continue;
-      where.push(`${column} = @${key}`);
-      params[key] = value;
+    const { sql, params } = planTicketList(this.db, f);
+    return this.db.prepare<Record<string, string | number>, Row>(sql).all(params).map(toTicket);
+  }
+
+  /**
+   * Changes a ticket's status, priority or tags and moves the overview counters with them,
+   * in the caller's transaction. Returns the ticket as it is now.
+   */
+  update(ticket: Ticket, fields: TicketFields): Ticket {
+    const next = { ...ticket, ...fields };
+    this.db
+      .prepare('UPDATE tickets SET status = ?, priority = ?, tags = ? WHERE id = ?')
+      .run(next.status, next.priority, JSON.stringify(next.tags), ticket.id);
+    const move = this.db.prepare(
+      `INSERT INTO ticket_counts (dimension, value, n) VALUES (?, ?, ?)
+       ON CONFLICT (dimension, value) DO UPDATE SET n = n + excluded.n`,
+    );
+    for (const dimension of ['status', 'priority'] as const) {
+      if (next[dimension] === ticket[dimension]) continue;
+      move.run(dimension, ticket[dimension], -1);
+      move.run(dimension, next[dimension], 1);
     }
-    return this.db
-      .prepare<Record<string, string | number>, Row>(
-        `SELECT * FROM tickets ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY id DESC LIMIT @limit OFFSET @offset`,
+    return this.get(ticket.id) as Ticket;
+  }
+
+  /** Appends to the ticket's audit log, in the caller's transaction. */
+  audit(ticketId: number, entry: Omit<TicketAuditEntry, 'id' | 'createdAt'>, now: number): void {
+    this.db
+      .prepare(
+        'INSERT INTO ticket_audit (ticket_id, action, actor, detail, note, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .all(params)
-      .map(toTicket);
+      .run(ticketId, entry.action, entry.actor, JSON.stringify(entry.detail), entry.note, now);
+  }
+
+  /** The ticket's audit log, oldest first. */
+  history(ticketId: number): TicketAuditEntry[] {
+    return this.db
+      .prepare<
+        [number],
+        {
+          id: number;
+          action: TicketAuditEntry['action'];
+          actor: string;
+          detail: string;
+          note: string | null;
+          created_at: number;
+        }
+      >(
+        'SELECT id, action, actor, detail, note, created_at FROM ticket_audit WHERE ticket_id = ? ORDER BY id',
+      )
+      .all(ticketId)
+      .map((r) => ({
+        id: r.id,
+        action: r.action,
+        actor: r.actor,
+        detail: JSON.parse(r.detail) as Record<string, unknown>,
+        note: r.note,
+        createdAt: r.created_at,
+      }));
   }
 }

@@ -379,6 +379,20 @@ export class WebhookStore {
     })();
   }
 
+  /**
+   * The deliveries of a ticket's events (`ticket.created`, `ticket.updated`), oldest first,
+   * found through the index on the events' ticket id, so the cost is the ticket's events.
+   */
+  forTicket(ticketId: number): WebhookDelivery[] {
+    return this.db
+      .prepare<[number], DeliveryRow>(
+        `SELECT ${DELIVERY_COLUMNS} FROM events e JOIN webhook_deliveries d ON d.event_id = e.id
+         WHERE json_extract(e.payload, '$.ticket.id') = ? ORDER BY d.id`,
+      )
+      .all(ticketId)
+      .map(toDelivery);
+  }
+
   /** Pending deliveries per endpoint, for the `webhook_pending` gauge. */
   pendingByEndpoint(): Map<string, number> {
     const rows = this.db

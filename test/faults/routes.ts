@@ -5,7 +5,7 @@
 
 /** One route, with a request to it that is valid apart from what a test breaks. */
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** With `:id` where the route takes one. */
   path: string;
   /** Behind `Authorization: Bearer ADMIN_TOKEN`. */
@@ -55,8 +55,34 @@ export const ADMIN_ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/api/clusters',
     admin: true,
-    query: { status: 'open', limit: '10', offset: '0' },
+    query: {
+      status: 'open',
+      productArea: 'Billing',
+      urgency: 'urgent',
+      platform: 'web',
+      q: 'crash',
+      limit: '10',
+      offset: '0',
+    },
     numbers: ['limit', 'offset'],
+  },
+  { method: 'GET', path: '/api/clusters/areas', admin: true },
+  {
+    method: 'GET',
+    path: '/api/clusters/:id/timeline',
+    admin: true,
+    id: NO_SUCH,
+    numericId: true,
+    query: { days: '14' },
+    numbers: ['days'],
+  },
+  {
+    method: 'POST',
+    path: '/api/clusters/:id/rename',
+    admin: true,
+    id: NO_SUCH,
+    numericId: true,
+    body: { title: 'App crashes when opening Settings', actor: 'ops' },
   },
   {
     method: 'GET',
@@ -102,13 +128,33 @@ export const ADMIN_ROUTES: readonly Route[] = [
       productArea: 'Billing',
       clusterId: '1',
       platform: 'web',
+      q: 'crash',
+      from: '2025-03-01',
+      to: '2025-03-31',
       limit: '10',
       offset: '0',
     },
     numbers: ['clusterId', 'limit', 'offset'],
   },
   { method: 'GET', path: '/api/tickets/:id', admin: true, id: 'T-999999' },
+  {
+    method: 'PATCH',
+    path: '/api/tickets/:id',
+    admin: true,
+    id: 'T-999999',
+    body: { status: 'in_progress', note: 'Looking into it', actor: 'ops' },
+  },
   { method: 'GET', path: '/api/overview', admin: true },
+  {
+    method: 'GET',
+    path: '/api/overview/daily',
+    admin: true,
+    query: { days: '7' },
+    numbers: ['days'],
+  },
+  { method: 'GET', path: '/api/stream', admin: true, stream: true },
+  { method: 'GET', path: '/api/stats', admin: true, query: { days: '7' }, numbers: ['days'] },
+  { method: 'GET', path: '/api/knowledge', admin: true },
   {
     method: 'GET',
     path: '/api/digest',
@@ -205,6 +251,11 @@ export const PAGES: readonly string[] = [
   '/desk.js',
   '/markdown.js',
   '/style.css',
+  '/admin.js',
+  '/console',
+  '/console/app.js',
+  '/console/console.css',
+  '/console/vendor/uPlot.esm.js',
 ];
 
 /** The platform webhooks (Slack HTTP mode, Telegram webhook mode). */

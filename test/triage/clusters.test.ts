@@ -61,7 +61,7 @@ describe('five customers, five phrasings, one problem', () => {
     expect(cosmetic[0]?.clusterId).not.toBe(crashCluster);
     expect(new Set(cosmetic.map((t) => t.clusterId)).size).toBe(1);
 
-    const { clusters } = store.clusterViews.list('open', 10, 0);
+    const { clusters } = store.clusterViews.list({ status: 'open', limit: 10, offset: 0 });
     expect(clusters.map((c) => c.id)).toEqual([crashCluster, cosmetic[0]?.clusterId]);
     expect(clusters[0]).toMatchObject({
       productArea: 'Mobile app › Settings',
@@ -146,7 +146,7 @@ describe('time decay', () => {
         await kit.report({ text: 'payment fails at checkout with an error', reporter: `f${i}` }),
       );
     }
-    const ranked = () => store.clusterViews.list('open', 10, 0).clusters;
+    const ranked = () => store.clusterViews.list({ status: 'open', limit: 10, offset: 0 }).clusters;
     // Scored when last reported, the old burst still leads.
     expect(ranked()[0]?.reports).toBe(5);
 
@@ -324,7 +324,7 @@ describe('one transaction', () => {
     await kit.report({ text: SETTINGS_CRASH[0] as string, reporter: 'ok' });
     const before = {
       tickets: store.tickets.list().length,
-      clusters: store.clusterViews.list('open', 100, 0).total,
+      clusters: store.clusterViews.list({ status: 'open', limit: 100, offset: 0 }).total,
       events: store.events.list({ limit: 1000 }).length,
       overview: store.overview.get(),
     };
@@ -353,7 +353,9 @@ describe('one transaction', () => {
       ),
     ).rejects.toThrow('the reply could not be stored');
     expect(store.tickets.list().length).toBe(before.tickets);
-    expect(store.clusterViews.list('open', 100, 0).total).toBe(before.clusters);
+    expect(store.clusterViews.list({ status: 'open', limit: 100, offset: 0 }).total).toBe(
+      before.clusters,
+    );
     expect(store.events.list({ limit: 1000 }).length).toBe(before.events);
     expect(store.overview.get()).toEqual(before.overview);
     const indexed = store.db.prepare('SELECT COUNT(*) AS n FROM cluster_vec').get() as {

@@ -36,7 +36,7 @@ describe('consolidation', () => {
       tickets.push(await kit.report({ text, reporter: `c${i}` }));
     }
     const { store } = kit;
-    const open = store.clusterViews.list('open', 10, 0).clusters;
+    const open = store.clusterViews.list({ status: 'open', limit: 10, offset: 0 }).clusters;
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({
       reports: 5,
@@ -53,7 +53,7 @@ describe('consolidation', () => {
     expect(merges.every((m) => m.actor === 'system' && m.detail.reason === 'near-duplicate')).toBe(
       true,
     );
-    expect(store.clusterViews.list('merged', 10, 0).total).toBe(4);
+    expect(store.clusterViews.list({ status: 'merged', limit: 10, offset: 0 }).total).toBe(4);
   });
 
   it('folds a quiet small cluster into the problem it resembles and leaves unrelated ones alone', async () => {

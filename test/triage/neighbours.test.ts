@@ -41,7 +41,9 @@ describe('neighbour votes', () => {
     const { store } = kit;
 
     // Rephrasings started clusters of their own; their neighbours' votes took them home.
-    expect(store.clusterViews.list('merged', 10, 0).total).toBeGreaterThan(0);
+    expect(
+      store.clusterViews.list({ status: 'merged', limit: 10, offset: 0 }).total,
+    ).toBeGreaterThan(0);
     const home = store.tickets.get(crash[0]?.id as number)?.clusterId as number;
     expect(crash.map((t) => store.tickets.get(t.id)?.clusterId)).toEqual(crash.map(() => home));
     expect(store.clusters.get(home)).toMatchObject({ reports: 6, uniqueReporters: 6 });
@@ -112,7 +114,9 @@ describe('neighbour votes', () => {
     for (const [i, text] of SETTINGS_CRASH.entries()) {
       clusters.add((await kit.report({ text, reporter: `c${i}` })).clusterId);
     }
-    expect(kit.store.clusterViews.list('open', 10, 0).total).toBe(clusters.size);
+    expect(kit.store.clusterViews.list({ status: 'open', limit: 10, offset: 0 }).total).toBe(
+      clusters.size,
+    );
     expect(clusters.size).toBeGreaterThan(1);
   });
 });

@@ -21,6 +21,33 @@ export const SAMPLE_EVENTS: Record<EventType, Record<string, unknown>> = {
       createdAt: '2025-03-14T09:26:53.000Z',
     },
   },
+  'ticket.updated': {
+    ticket: {
+      id: 42,
+      ref: 'T-1042',
+      status: 'in_progress',
+      summary: 'Photos stop syncing after the 4.2 update on Android',
+      kind: 'bug',
+      category: 'sync',
+      priority: 'critical',
+      sentiment: 'negative',
+      tags: ['android', 'sync', 'photos', 'regression'],
+      productArea: 'Mobile app',
+      platform: 'discord',
+      conversationId: 'discord:1187245690031411200:402811536914874369',
+      reporter: { id: '402811536914874369', name: 'mara' },
+      environment: { device: 'Pixel 7', os: 'Android 14', appVersion: '4.2.0', browser: null },
+      clusterId: 7,
+      similarity: 0.91,
+      createdAt: '2025-03-14T09:26:53.000Z',
+    },
+    changes: {
+      status: { from: 'open', to: 'in_progress' },
+      priority: { from: 'high', to: 'critical' },
+    },
+    note: 'Reproduced on a Pixel 7; looking into the upload queue',
+    actor: 'dana',
+  },
   'cluster.escalated': {
     cluster: {
       id: 7,

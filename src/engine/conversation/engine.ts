@@ -19,6 +19,7 @@ import {
   type TurnResult,
   type TurnUsage,
 } from '../../types/index.ts';
+import { citedSections } from '../knowledge/citations.ts';
 import type { Retriever } from '../knowledge/retriever.ts';
 import { redactPII } from '../redact.ts';
 import type { Triage } from '../triage/index.ts';
@@ -127,7 +128,15 @@ export class Engine extends EventEmitter<EngineEvents> {
    * committed before this resolves, so the platform can be acked at once.
    */
   async handle(msg: InboundMessage): Promise<boolean> {
-    const stored = this.deps.store.conversations.acceptInbound(msg, this.deps.sessionTtlMs);
+    const { store, sessionTtlMs } = this.deps;
+    // Counted for the stats in the commit that accepts it, so a retried delivery never is.
+    const stored = store.transaction(() => {
+      const accepted = store.conversations.acceptInbound(msg, sessionTtlMs);
+      if (accepted) {
+        store.outcomes.customerMessage(msg.conversationId, accepted.createdAt, sessionTtlMs);
+      }
+      return accepted;
+    });
     if (!stored) {
       this.deps.logger.debug(
         { platform: msg.platform, messageId: msg.messageId },
@@ -206,6 +215,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         try {
           store.conversations.expire();
           store.conversations.pruneInbound(DEDUPE_KEEP_MS);
+          store.outcomes.prune(Date.now() - this.deps.sessionTtlMs - DEDUPE_KEEP_MS);
         } catch (error) {
           logger.warn({ err: error }, 'conversation expiry failed');
         }
@@ -300,7 +310,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         { state: result.state, category: result.category, assistant: usage?.model ?? 'offline' },
         'turn',
       );
-      await this.route(stored, msg, result, usage, log);
+      await this.route(stored, msg, result, usage, citedSections(result.reply, knowledge), log);
       this.observer.turn({
         outcome: turnOutcome(answer.fellBack, usage),
         state: result.state,
@@ -321,22 +331,27 @@ export class Engine extends EventEmitter<EngineEvents> {
     msg: InboundMessage,
     result: TurnResult,
     usage: TurnUsage | undefined,
+    sources: readonly string[],
     log: Logger,
   ): Promise<void> {
     const { store } = this.deps;
     const { reply, ...classification } = result;
-    const meta = { state: result.state, classification };
+    const meta = { state: result.state, classification, ...(sources.length ? { sources } : {}) };
+    const bot = { role: 'bot', text: reply, meta } as const;
     if (usage) store.conversations.recordUsage(stored.id, msg.conversationId, usage);
     switch (result.state) {
       case 'CONTINUE':
-        await this.reply(msg.conversationId, { role: 'bot', text: reply, meta }, stored.id);
+        await this.answer(msg.conversationId, bot, sources, stored.id);
         return;
       case 'RESOLVED':
-        await this.reply(msg.conversationId, { role: 'bot', text: reply, meta }, stored.id);
-        store.conversations.close(msg.conversationId);
+        await this.answer(msg.conversationId, bot, sources, stored.id);
+        store.transaction(() => {
+          store.conversations.close(msg.conversationId);
+          store.outcomes.close(msg.conversationId);
+        });
         return;
       case 'ESCALATE_HUMAN':
-        await this.reply(msg.conversationId, { role: 'bot', text: reply, meta }, stored.id);
+        await this.answer(msg.conversationId, bot, sources, stored.id);
         await openHandoff(this.handoffs, msg, classification);
         return;
       case 'RAISE_TICKET': {
@@ -347,8 +362,10 @@ export class Engine extends EventEmitter<EngineEvents> {
           .map((h) => redactPII(h.text));
         const { within: saved, ticket } = await this.deps.triage.raise(
           { ...msg, classification, customerLines },
-          (ticket) =>
-            store.conversations.appendReply(
+          (ticket) => {
+            store.outcomes.ticketed(msg.conversationId);
+            store.outcomes.answered(sources, ticket.createdAt);
+            return store.conversations.appendReply(
               msg.conversationId,
               {
                 role: 'bot',
@@ -356,7 +373,8 @@ export class Engine extends EventEmitter<EngineEvents> {
                 meta: { ...meta, ticket: ticket.ref },
               },
               stored.id,
-            ),
+            );
+          },
         );
         this.observer.ticketCreated();
         log.info(
@@ -377,6 +395,22 @@ export class Engine extends EventEmitter<EngineEvents> {
       .catch((error: unknown) => {
         this.deps.logger.debug({ err: error, conversationId }, 'typing indicator failed');
       });
+  }
+
+  /** Stores a bot reply, counting the doc sections it cited in the same commit, and delivers it. */
+  private async answer(
+    conversationId: string,
+    message: { role: 'bot'; text: string; meta: object },
+    sources: readonly string[],
+    answering: number,
+  ): Promise<void> {
+    const { store } = this.deps;
+    const saved = store.transaction(() => {
+      const reply = store.conversations.appendReply(conversationId, message, answering);
+      store.outcomes.answered(sources, reply.createdAt);
+      return reply;
+    });
+    await this.deliver(conversationId, saved);
   }
 
   /** Stores a bot/agent/system message and delivers it on the conversation's platform. */

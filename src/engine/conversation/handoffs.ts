@@ -74,6 +74,7 @@ export async function openHandoff(
       summary: classification.summary,
       classification,
     });
+    ctx.store.outcomes.handedOff(msg.conversationId);
     ctx.store.events.append('handoff.created', handoffEventData(h, msg.author.id));
     return h;
   });

@@ -13,6 +13,10 @@ export interface IngestReport {
   embedded: number;
   unchanged: number;
   chunks: number;
+  /** Files (the glossary included) read and indexed again because their content changed. */
+  changed: string[];
+  /** Files indexed before that are gone from the folder; their chunks were removed. */
+  removed: string[];
 }
 
 /**
@@ -27,7 +31,14 @@ export async function ingestKnowledge(
   logger?: Logger,
 ): Promise<IngestReport> {
   const files = (await listMarkdown(dir)).sort();
-  const report: IngestReport = { files: files.length, embedded: 0, unchanged: 0, chunks: 0 };
+  const report: IngestReport = {
+    files: files.length,
+    embedded: 0,
+    unchanged: 0,
+    chunks: 0,
+    changed: [],
+    removed: [],
+  };
   const seen: string[] = [];
   for (const file of files) {
     const path = relative(dir, file);
@@ -42,6 +53,7 @@ export async function ingestKnowledge(
     const vectors = await embedder.embed(chunks.map((c) => `${c.section}\n${c.text}`));
     store.knowledge.replaceFile(path, sha, embedder.name, chunks, vectors);
     report.embedded++;
+    report.changed.push(path);
   }
   // The glossary has no chunks; recording its hash makes the section catalog follow it too.
   const glossary = await readFile(join(dir, GLOSSARY_FILE), 'utf8').catch(() => undefined);
@@ -50,9 +62,10 @@ export async function ingestKnowledge(
     const sha = createHash('sha256').update(glossary).digest('hex');
     if (store.knowledge.fileHash(GLOSSARY_FILE, embedder.name) !== sha) {
       store.knowledge.replaceFile(GLOSSARY_FILE, sha, embedder.name, [], []);
+      report.changed.push(GLOSSARY_FILE);
     }
   }
-  store.knowledge.retainOnly(seen);
+  report.removed = store.knowledge.retainOnly(seen);
   report.chunks = store.knowledge.count();
   logger?.info({ dir, ...report }, 'knowledge ingested');
   return report;

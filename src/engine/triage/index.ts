@@ -21,6 +21,7 @@ import { createDigestScheduler } from './digest/schedule.ts';
 import { createModelTitles } from './model-titles.ts';
 import type { Normalizer, NormalizerStats } from './normalizer.ts';
 import { type Notify, notifyReporters } from './reporters.ts';
+import { type TicketChange, type TicketPatch, updateTicket } from './ticket-workflow.ts';
 import { createTicket, prepareTicket } from './tickets.ts';
 
 /** One customer's report of a problem, as the conversation engine (or an evaluation) files it. */
@@ -85,6 +86,11 @@ export interface Triage {
   split(clusterId: number, ticketIds: readonly number[], actor: string): number;
   /** Gives an open cluster a person's title, which no machine title replaces. */
   rename(clusterId: number, title: string, actor: string): void;
+  /**
+   * A person's change to a ticket (status, priority, tags, a note): one transaction with its
+   * audit rows and `ticket.updated`. Throws a `TicketError` (`not_found`, `conflict`).
+   */
+  updateTicket(ref: string, patch: TicketPatch): TicketChange;
   /**
    * Marks a cluster fixed (one transaction with `cluster.resolved`), then, when asked, tells
    * each reporter that the fix is out. Resolves with how many reporters there were and how
@@ -217,6 +223,12 @@ export function createTriage(deps: TriageDeps): Triage {
       change(() => renameCluster(store, clusterId, title, actor, clock()));
     },
 
+    updateTicket(ref, patch) {
+      const result = store.transaction(() => updateTicket(store, ref, patch, clock()));
+      if (result.changed) committed();
+      return result;
+    },
+
     async resolve(clusterId, options) {
       change(() => resolveCluster(store, clusterId, options, clock()));
       if (!options.notifyReporters) return { reporters: 0, notified: 0 };
@@ -254,3 +266,10 @@ export function createTriage(deps: TriageDeps): Triage {
 
 export { type ClusterSettings, DEFAULT_CLUSTER_SETTINGS } from './clusters/index.ts';
 export { createNormalizer, type Normalizer } from './normalizer.ts';
+export { ticketDetail } from './ticket-detail.ts';
+export {
+  TICKET_TRANSITIONS,
+  type TicketChange,
+  TicketError,
+  type TicketPatch,
+} from './ticket-workflow.ts';

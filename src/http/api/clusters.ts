@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { countEnvironments, sinceVersion } from '../../engine/environment.ts';
 import { trendOf } from '../../engine/triage/digest/build.ts';
 import type { Triage } from '../../engine/triage/index.ts';
-import { CLUSTER_STATUSES, type ClusterView, type Store } from '../../store/index.ts';
-import { PRIORITIES } from '../../types/index.ts';
+import { CLUSTER_STATUSES, type ClusterView, type Store, URGENCIES } from '../../store/index.ts';
+import { PLATFORMS, PRIORITIES } from '../../types/index.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
 
 export interface ClusterRoutesDeps {
@@ -27,9 +27,15 @@ const ids = (what: string, max: number) =>
 const actor = z.string().trim().min(1).max(80).default('admin');
 const listQuery = z.strictObject({
   status: z.enum(CLUSTER_STATUSES).default('open'),
+  productArea: z.string().trim().min(1).max(120).optional(),
+  urgency: z.enum(URGENCIES).optional(),
+  platform: z.enum(PLATFORMS).optional(),
+  q: z.string().trim().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
 });
+/** Days of the sparkline each listed cluster carries (`daily`). */
+const SPARKLINE_DAYS = 14;
 const detailQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
@@ -62,8 +68,11 @@ const STATUS_OF_CODE: Record<string, number> = { not_found: 404, conflict: 409, 
 
 /**
  * Clusters, mounted under `/api` behind bearer auth:
- * - `GET /clusters?status=open|resolved|merged&limit=&offset=`: ranked by impact, with the
- *   trend of the last 24 h against the 24 h before.
+ * - `GET /clusters?status=&productArea=&urgency=&platform=&q=&limit=&offset=`: ranked by
+ *   impact, with the trend of the last 24 h against the 24 h before and the reports of
+ *   each of the last 14 days (`daily`, oldest first).
+ * - `GET /clusters/areas`: the product areas of open clusters, with their clusters, reports
+ *   and total impact, highest impact first.
  * - `GET /clusters/:id?limit=&offset=`: the cluster, its tickets with the similarity that
  *   put each there, and its audit log.
  * - `GET /clusters/:id/timeline?days=30`: reports per UTC day (1 to 90 days, oldest first).
@@ -106,16 +115,13 @@ export function clusterRoutes({ store, triage }: ClusterRoutesDeps): Router {
     };
   };
   /** Versions anyone ran in the last 90 days: what "since 3.2.1" is judged against. */
-  const knownVersions = (at: number) =>
-    store.digests.appVersionsIn({ since: at - 90 * DAY_MS, until: at + 1 });
+  const knownVersions = (at: number) => store.clusterViews.appVersionsSince(at - 90 * DAY_MS);
   const environmentOf = (
     clusterId: number,
     at: number,
     known: readonly string[] = knownVersions(at),
   ) => {
-    const environment = countEnvironments(
-      store.digests.environmentIn(clusterId, { since: 0, until: at + 1 }),
-    );
+    const environment = countEnvironments(store.clusterViews.environment(clusterId));
     return { environment, sinceVersion: sinceVersion(environment, known) };
   };
   const mustGet = (clusterId: number): ClusterView => {
@@ -136,16 +142,28 @@ export function clusterRoutes({ store, triage }: ClusterRoutesDeps): Router {
   };
 
   router.get('/clusters', (req, res) => {
-    const { status, limit, offset } = parseOr400(listQuery, req.query);
-    const page = store.clusterViews.list(status, limit, offset);
+    const filter = parseOr400(listQuery, req.query);
+    const page = store.clusterViews.list(filter);
     const at = now();
     const known = knownVersions(at);
+    const daily = store.clusterViews.dailyReports(
+      page.clusters.map((c) => c.id),
+      SPARKLINE_DAYS,
+      at,
+    );
     res.json({
-      clusters: page.clusters.map((c) => clusterJson(c, at, known)),
+      clusters: page.clusters.map((c) => ({
+        ...clusterJson(c, at, known),
+        daily: daily.get(c.id) ?? [],
+      })),
       total: page.total,
-      limit,
-      offset,
+      limit: filter.limit,
+      offset: filter.offset,
     });
+  });
+
+  router.get('/clusters/areas', (_req, res) => {
+    res.json({ areas: store.clusterViews.openAreas() });
   });
 
   router.get('/clusters/:id', (req, res) => {

@@ -15,9 +15,14 @@ export interface DigestRoutesDeps {
   topN: number;
   /** The time zone Markdown shows times in (`DIGEST_TZ`). */
   timezone: string;
+  /** The digest as Slack messages (Block Kit), for `format=slack`. */
+  slack?: (digest: Digest) => unknown[];
 }
 
 const format = z.enum(['json', 'md'], { error: 'must be json or md' }).default('json');
+const storedFormat = z
+  .enum(['json', 'md', 'slack'], { error: 'must be json, md or slack' })
+  .default('json');
 const digestQuery = z.strictObject({
   since: z.string().default('24h'),
   format,
@@ -36,9 +41,10 @@ const idParam = z.coerce
  * The digest, mounted under `/api` behind bearer auth:
  * - `GET /digest?since=24h&format=json|md&top=N`: built now over `since` until now, not stored.
  * - `GET /digests?limit=&offset=`: the stored (scheduled) digests, newest first.
- * - `GET /digests/:id?format=json|md`: one stored digest.
+ * - `GET /digests/:id?format=json|md|slack`: one stored digest; `slack` gives the messages
+ *   (text and Block Kit blocks) the digest is posted as.
  */
-export function digestRoutes({ store, triage, topN, timezone }: DigestRoutesDeps): Router {
+export function digestRoutes({ store, triage, topN, timezone, slack }: DigestRoutesDeps): Router {
   const router = Router();
   const send = (res: Response, digest: Digest, as: 'json' | 'md') => {
     if (as === 'md')
@@ -68,10 +74,12 @@ export function digestRoutes({ store, triage, topN, timezone }: DigestRoutesDeps
 
   router.get('/digests/:id', (req, res) => {
     const id = parseOr400(idParam, req.params.id);
-    const as = parseOr400(z.strictObject({ format }), req.query).format;
+    const as = parseOr400(z.strictObject({ format: storedFormat }), req.query).format;
     const digest = store.digests.get(id);
     if (!digest) throw new HttpError(404, 'not_found', `no digest ${id}`);
-    send(res, digest, as);
+    if (as !== 'slack') send(res, digest, as);
+    else if (slack) res.json({ id: digest.id, messages: slack(digest) });
+    else throw new HttpError(400, 'invalid_request', 'format: slack rendering is not available');
   });
 
   return router;

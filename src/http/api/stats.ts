@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { buildStats } from '../../engine/stats.ts';
+import type { Store } from '../../store/index.ts';
+import { parseOr400 } from '../errors.ts';
+
+export interface StatsRoutesDeps {
+  store: Pick<Store, 'outcomes'>;
+  /** `HANDOFF_SLA_MINUTES` in ms: a handoff unclaimed for longer is a breach. */
+  handoffSlaMs: number;
+}
+
+const statsQuery = z.strictObject({
+  days: z.coerce
+    .number({ error: 'days must be a number' })
+    .int('days must be a whole number')
+    .min(1, 'days must be at least 1')
+    .max(90, 'days may be at most 90')
+    .default(30),
+});
+
+/**
+ * `GET /stats?days=30`, mounted under `/api` behind bearer auth: per UTC day (1 to 90 days
+ * ending today, oldest first, zero-filled) the conversations, how many the bot handled
+ * alone, how many went to a person or became tickets, the deflection rate, and the
+ * handoffs with their time to claim and SLA breaches; plus the totals over those days.
+ */
+export function statsRoutes({ store, handoffSlaMs }: StatsRoutesDeps): Router {
+  const router = Router();
+  router.get('/stats', (req, res) => {
+    const { days } = parseOr400(statsQuery, req.query);
+    res.json(buildStats(store, { days, handoffSlaMs }));
+  });
+  return router;
+}

@@ -1,4 +1,5 @@
 import { benchClusterAssignment } from './clusters.ts';
+import { benchConsole } from './console.ts';
 import { benchEmbedder } from './embedder.ts';
 import { benchPlatforms } from './platforms.ts';
 import { benchDigestAndOverview } from './triage.ts';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   triage: () => benchDigestAndOverview(),
   clusters: () => benchClusterAssignment() as Promise<Record<string, unknown>>,
   platforms: () => benchPlatforms(),
+  console: () => benchConsole(),
 };
 const DEFAULT = ['turns', 'embedder'];
 

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
@@ -9,6 +10,20 @@ import { outboundView, WebStreams } from './outbound.ts';
 export { MAX_MESSAGE_CHARS } from './inbound.ts';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
+/** uPlot's own build, served as installed: the console's charts need no bundler and no CDN. */
+const UPLOT_DIR = dirname(createRequire(import.meta.url).resolve('uplot'));
+
+/**
+ * The console loads everything from this server (scripts, styles, charts, data); the
+ * policy makes that a rule the browser enforces rather than a habit of the code.
+ */
+const CONSOLE_POLICY = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  // uPlot sizes its canvas and legend with inline styles.
+  "style-src 'self' 'unsafe-inline'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 export interface WebAdapterConfig {
   /** Bearer token of the desk's API (`ADMIN_TOKEN`). */
@@ -17,7 +32,10 @@ export interface WebAdapterConfig {
   deskActions: () => DeskActions;
 }
 
-/** The built-in web chat (`/`) and web desk (`/desk`), served by Switchboard itself. */
+/**
+ * The built-in web chat (`/`), web desk (`/desk`) and triage console (`/console`), served
+ * by Switchboard itself.
+ */
 export interface WebAdapter extends ChannelAdapter {
   readonly platform: 'web';
   /** Where handoffs go while Slack is not configured: the desk page. */
@@ -38,6 +56,11 @@ export function createWebAdapter(config: WebAdapterConfig): WebAdapter {
   const router = Router()
     .use(express.static(PUBLIC_DIR, { index: 'chat.html' }))
     .get('/desk', (_req, res) => res.sendFile(join(PUBLIC_DIR, 'desk.html')))
+    .get('/console', (_req, res) => {
+      res.set('content-security-policy', CONSOLE_POLICY);
+      res.sendFile(join(PUBLIC_DIR, 'console', 'console.html'));
+    })
+    .use('/console/vendor', express.static(UPLOT_DIR, { index: false }))
     .use(chatRoutes(() => hooks, streams))
     .use(deskRoutes(config.deskActions, config.adminToken));
 

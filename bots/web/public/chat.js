@@ -79,7 +79,7 @@ function messageElement(m) {
   el.dataset.messageId = m.id;
   el.dataset.role = m.role;
   if (m.role === 'system') {
-    el.innerHTML = `<div class="bubble">${renderMarkdown(m.text, { breaks: m.role !== 'bot' })}</div>`;
+    el.innerHTML = `<div class="bubble" dir="auto">${renderMarkdown(m.text, { breaks: m.role !== 'bot' })}</div>`;
     return el;
   }
   const meta = document.createElement('div');
@@ -96,6 +96,8 @@ function messageElement(m) {
   meta.append(who, time);
   const bubble = document.createElement('div');
   bubble.className = 'bubble';
+  // A message in Arabic or Hebrew reads right to left, whatever the page's direction.
+  bubble.dir = 'auto';
   bubble.innerHTML = renderMarkdown(m.text, { breaks: m.role !== 'bot' });
   el.append(meta, bubble);
   return el;

@@ -1,9 +1,9 @@
+import { apiClient, followStream, load, save, tokenFromFragment, Unauthorized } from '/admin.js';
 import { escapeHtml, renderMarkdown } from '/markdown.js';
 
 /**
  * The agent desk used while Slack is not configured. It reads /desk/api/* with the admin
- * token and follows /desk/api/stream. EventSource cannot send an Authorization header,
- * so the stream is read with fetch() and its SSE frames are parsed here.
+ * token and follows /desk/api/stream (see admin.js).
  */
 
 const TOKEN_KEY = 'switchboard.desk.token';
@@ -52,36 +52,7 @@ const state = {
   busy: false,
 };
 
-class Unauthorized extends Error {}
-
-// ---- storage and token ----
-
-function load(key) {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function save(key, value) {
-  try {
-    if (value) localStorage.setItem(key, value);
-    else localStorage.removeItem(key);
-  } catch {
-    // Without storage the desk still works; it just asks again next visit.
-  }
-}
-
-/** Takes `#token=...` from the URL once, stores it, and removes it from the address bar. */
-function tokenFromFragment() {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const token = params.get('token');
-  if (!token) return null;
-  save(TOKEN_KEY, token);
-  history.replaceState(null, '', location.pathname + location.search);
-  return token;
-}
+// ---- token ----
 
 function askForToken(message) {
   stopStream();
@@ -98,98 +69,22 @@ function askForToken(message) {
 
 // ---- API ----
 
-async function api(path, { method = 'GET', body } = {}) {
-  const headers = { authorization: `Bearer ${state.token}` };
-  if (body) headers['content-type'] = 'application/json';
-  let res;
-  try {
-    res = await fetch(`/desk/api${path}`, {
-      method,
-      headers,
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch {
-    throw new Error("Can't reach Switchboard. Check that it is running and try again.");
-  }
-  if (res.status === 401) {
-    askForToken('That token was not accepted. Check data/admin-token and try again.');
-    throw new Unauthorized('unauthorized');
-  }
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const message = data.message ? sentence(data.message) : `Request failed (HTTP ${res.status}).`;
-    const error = new Error(message);
-    error.status = res.status;
-    throw error;
-  }
-  return data;
-}
-
-function sentence(text) {
-  const s = String(text).trim();
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
+const api = apiClient('/desk/api', { token: () => state.token, onUnauthorized: askForToken });
 
 // ---- live stream ----
 
-/** Splits SSE text into complete frames; returns them and the unfinished rest. */
-function parseSse(buffer) {
-  const frames = [];
-  const parts = buffer.replace(/\r\n/g, '\n').split('\n\n');
-  const rest = parts.pop() ?? '';
-  for (const part of parts) {
-    let event = 'message';
-    const data = [];
-    for (const line of part.split('\n')) {
-      if (!line || line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon === -1 ? line : line.slice(0, colon);
-      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') event = value;
-      else if (field === 'data') data.push(value);
-    }
-    if (data.length) frames.push({ event, data: data.join('\n') });
-  }
-  return { frames, rest };
-}
-
-async function runStream() {
+function runStream() {
   stopStream();
   const abort = new AbortController();
   state.streamAbort = abort;
-  let delay = 1000;
-  while (!abort.signal.aborted) {
-    try {
-      setLive('connecting');
-      const res = await fetch('/desk/api/stream', {
-        headers: { authorization: `Bearer ${state.token}`, accept: 'text/event-stream' },
-        signal: abort.signal,
-      });
-      if (res.status === 401) {
-        askForToken('That token was not accepted. Check data/admin-token and try again.');
-        return;
-      }
-      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-      setLive('on');
-      delay = 1000;
-      // The stream does not replay missed events: reload what may have changed meanwhile.
-      await refreshAll().catch(() => undefined);
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        const parsed = parseSse(buffer + value);
-        buffer = parsed.rest;
-        for (const frame of parsed.frames) onFrame(frame);
-      }
-    } catch {
-      if (abort.signal.aborted) return;
-    }
-    setLive('off');
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 15_000);
-  }
+  void followStream('/desk/api/stream', {
+    token: () => state.token,
+    signal: abort.signal,
+    onState: setLive,
+    onOpen: refreshAll,
+    onEvent,
+    onUnauthorized: askForToken,
+  });
 }
 
 function stopStream() {
@@ -197,13 +92,7 @@ function stopStream() {
   state.streamAbort = null;
 }
 
-function onFrame({ event, data }) {
-  let payload;
-  try {
-    payload = JSON.parse(data);
-  } catch {
-    return;
-  }
+function onEvent(event, payload) {
   if (event === 'handoff') {
     upsertHandoff(payload);
   } else if (event === 'message') {
@@ -295,11 +184,11 @@ function renderList() {
         <button type="button" class="handoff-item" data-handoff-id="${h.id}"
           aria-current="${h.id === state.selected}">
           <span class="item-top">
-            <span class="item-customer">${unread}${escapeHtml(h.customer || 'Customer')}</span>
+            <span class="item-customer" dir="auto">${unread}${escapeHtml(h.customer || 'Customer')}</span>
             <span class="item-age" data-age="${escapeHtml(h.createdAt)}">${age(h.createdAt)}</span>
           </span>
           <span class="item-platform">${escapeHtml(platformName(h.platform))} · #${h.id}${agent}</span>
-          <span class="item-summary">${escapeHtml(h.summary || 'No summary')}</span>
+          <span class="item-summary" dir="auto">${escapeHtml(h.summary || 'No summary')}</span>
           <span class="badges">${badges(h)}</span>
         </button>`;
       return li;
@@ -379,7 +268,7 @@ function addMessage(m) {
   const meta = label
     ? `<div class="meta"><span class="author">${escapeHtml(label)}</span>${time}</div>`
     : '';
-  el.innerHTML = `${meta}<div class="bubble">${renderMarkdown(m.text, { breaks: m.role !== 'bot' })}</div>`;
+  el.innerHTML = `${meta}<div class="bubble" dir="auto">${renderMarkdown(m.text, { breaks: m.role !== 'bot' })}</div>`;
   const id = Number(m.id);
   const later = [...els.conversation.children].find((c) => Number(c.dataset.messageId) > id);
   els.conversation.insertBefore(el, later ?? null);
@@ -498,10 +387,10 @@ async function start(token) {
   }
   els.desk.hidden = false;
   els.signOut.hidden = false;
-  void runStream();
+  runStream();
 }
 
 els.agent.value = load(AGENT_KEY) ?? '';
-const initial = tokenFromFragment() ?? load(TOKEN_KEY);
+const initial = tokenFromFragment(TOKEN_KEY) ?? load(TOKEN_KEY);
 if (initial) void start(initial);
 else askForToken();

@@ -64,6 +64,19 @@ describe.skipIf(skip)('the triage console in a browser', () => {
   };
   const shoot = (name: string) =>
     page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  /** Controls a screen reader could not name: no label, no text, no aria-label. */
+  const unlabelled = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('#view input, #view select, #view button, #view a')]
+        .filter((el) => {
+          const named =
+            (el as HTMLInputElement).labels?.length ||
+            el.getAttribute('aria-label') ||
+            el.textContent?.trim();
+          return !named && (el as HTMLElement).offsetParent !== null;
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
   /** Confirms the open dialog with its OK button. */
   const confirm = async () => {
     await page.locator('#confirm-ok').click();
@@ -130,6 +143,7 @@ describe.skipIf(skip)('the triage console in a browser', () => {
     // A reload signs in by itself: the token was asked for once.
     await page.reload();
     await rows.first().waitFor(WAIT);
+    expect(await unlabelled()).toEqual([]);
     await shoot('problems');
   });
 
@@ -158,6 +172,7 @@ describe.skipIf(skip)('the triage console in a browser', () => {
     expect(similarities).toEqual(detail.tickets.map((t) => t.similarity.toFixed(2)));
     await page.locator('.chart canvas').first().waitFor(WAIT);
     await expect.poll(() => page.locator('.history li').count()).toBeGreaterThan(0);
+    expect(await unlabelled()).toEqual([]);
     await shoot('problem');
   });
 
@@ -236,9 +251,11 @@ describe.skipIf(skip)('the triage console in a browser', () => {
       )
       .toBe(1);
     await page.getByText('Reproduced on Windows').first().waitFor(WAIT);
+    expect(await unlabelled()).toEqual([]);
     await shoot('ticket');
     await page.goto(`${sb.url}/console#/tickets`);
     await page.locator('.data-table tbody tr').first().waitFor(WAIT);
+    expect(await unlabelled()).toEqual([]);
     await shoot('tickets');
   });
 
@@ -250,7 +267,10 @@ describe.skipIf(skip)('the triage console in a browser', () => {
 
     const digest = sb.triage.publishDigest({ since: 0, until: Date.now() + 1, topN: 5 });
     await page.goto(`${sb.url}/console#/digests`);
-    await page.locator(`a[href="#/digests/${digest.id}"]`).click();
+    const link = page.locator(`a[href="#/digests/${digest.id}"]`);
+    await link.waitFor(WAIT);
+    await shoot('digests');
+    await link.click();
     await page.locator('.slack-header').waitFor(WAIT);
     await page.getByRole('heading', { name: 'Markdown' }).waitFor(WAIT);
     await shoot('digest');

@@ -254,7 +254,7 @@ function methodsAndPaths(b: Builder): void {
     // Methods no route of this path takes (`/api/tickets/:id` takes GET and PATCH).
     const taken = new Set(
       [...ADMIN_ROUTES, ...WEB_ROUTES].filter((r) => pathOf(r) === path).map((r) => r.method),
-    );
+    ) as Set<string>;
     for (const method of ['PUT', 'PATCH', 'DELETE', 'PROPFIND'].filter((m) => !taken.has(m))) {
       add(method, path, [], route.admin ? [401] : [404]);
       if (route.admin) add(method, path, auth, [404]);

@@ -211,6 +211,7 @@ export async function startSwitchboard(
     onCommit: kick,
     rateLimits: config.rateLimits,
     observer: registerEngineMetrics(metrics.registry),
+    signingKey: admin.token,
   });
 
   // Discord and Telegram community bots: registered now, started once docs are indexed.

@@ -12,6 +12,7 @@ import { describeError, type ModelFailure, ModelUnavailableError } from './error
 import { type RetryOptions, retryPolicyFrom, withRetry } from './retry.ts';
 import { toStrictJsonSchema } from './strict-json-schema.ts';
 import { parseStructured } from './structured-output.ts';
+import { buildSuggestMessages, suggestionSchema } from './suggest-prompt.ts';
 import { buildTurnMessages } from './turn-prompt.ts';
 
 /**
@@ -41,6 +42,12 @@ export const TURN_RESPONSE_FORMAT: ResponseFormatJSONSchema = {
   },
 };
 
+/** The structured-output contract of a drafted reply for the agent. */
+export const SUGGESTION_RESPONSE_FORMAT: ResponseFormatJSONSchema = {
+  type: 'json_schema',
+  json_schema: { name: 'suggestion', strict: true, schema: toStrictJsonSchema(suggestionSchema) },
+};
+
 /**
  * The model-backed assistant: ONE chat completion per turn that returns the reply and its
  * classification as JSON, checked against `turnResultSchema`.
@@ -48,6 +55,7 @@ export const TURN_RESPONSE_FORMAT: ResponseFormatJSONSchema = {
  * Each model is tried with `withRetry` (429, 5xx, timeouts, connection errors and unusable
  * output are retried with backoff and jitter); then `fallbackModel` the same way; then it
  * throws `ModelUnavailableError`. Wrap it in `withOfflineFallback` so customers never see it.
+ * A drafted reply for an agent (`suggest`) is one more completion, tried the same way.
  */
 export function createModelAssistant(options: ModelAssistantOptions): Assistant {
   const { client, logger } = options;
@@ -58,51 +66,84 @@ export function createModelAssistant(options: ModelAssistantOptions): Assistant 
     models.push(options.fallbackModel);
   }
 
-  async function complete(model: string, messages: ChatCompletionMessageParam[]) {
-    const completion = await client.chat.completions.create(
-      { model, messages, response_format: TURN_RESPONSE_FORMAT },
-      { timeout: timeoutMs, maxRetries: 0 },
-    );
-    const usage: TurnUsage = {
-      model,
-      promptTokens: completion.usage?.prompt_tokens ?? 0,
-      completionTokens: completion.usage?.completion_tokens ?? 0,
+  /**
+   * One completion with a structured answer, each model tried with the retry policy, then
+   * the next; throws `ModelUnavailableError` once every model has given up.
+   */
+  async function callModels<T>(
+    what: string,
+    messages: ChatCompletionMessageParam[],
+    format: ResponseFormatJSONSchema,
+    parse: (model: string, completion: ChatCompletion) => T,
+  ): Promise<{ value: T; usage: TurnUsage }> {
+    const complete = async (model: string) => {
+      const completion = await client.chat.completions.create(
+        { model, messages, response_format: format },
+        { timeout: timeoutMs, maxRetries: 0 },
+      );
+      const usage: TurnUsage = {
+        model,
+        promptTokens: completion.usage?.prompt_tokens ?? 0,
+        completionTokens: completion.usage?.completion_tokens ?? 0,
+      };
+      return { value: parse(model, completion), usage };
     };
-    return { result: parseTurnResult(model, completion), usage };
+    const failures: ModelFailure[] = [];
+    for (const [index, model] of models.entries()) {
+      let retried = false;
+      try {
+        const answer = await withRetry(
+          () => complete(model),
+          policy,
+          (event) => {
+            retried = true;
+            logger?.warn(
+              {
+                model,
+                attempt: event.attempt,
+                delayMs: event.delayMs,
+                err: describeError(event.error),
+              },
+              `${what} model call failed; retrying`,
+            );
+          },
+        );
+        const path = index > 0 ? 'fallback_model' : retried ? 'retried' : 'first_try';
+        return { ...answer, usage: { ...answer.usage, path } };
+      } catch (error) {
+        failures.push({ model, error });
+        logger?.warn({ model, err: describeError(error) }, `${what} model gave up`);
+      }
+    }
+    throw new ModelUnavailableError(failures);
   }
 
   return {
     name: `openai:${options.model}`,
     async respond(input) {
-      const messages = buildTurnMessages(input, options.productName);
-      const failures: ModelFailure[] = [];
-      for (const [index, model] of models.entries()) {
-        let retried = false;
-        try {
-          const answer = await withRetry(
-            () => complete(model, messages),
-            policy,
-            (event) => {
-              retried = true;
-              logger?.warn(
-                {
-                  model,
-                  attempt: event.attempt,
-                  delayMs: event.delayMs,
-                  err: describeError(event.error),
-                },
-                'chat model call failed; retrying',
-              );
-            },
-          );
-          const path = index > 0 ? 'fallback_model' : retried ? 'retried' : 'first_try';
-          return { ...answer, usage: { ...answer.usage, path } };
-        } catch (error) {
-          failures.push({ model, error });
-          logger?.warn({ model, err: describeError(error) }, 'chat model gave up');
-        }
-      }
-      throw new ModelUnavailableError(failures);
+      const { value, usage } = await callModels(
+        'chat',
+        buildTurnMessages(input, options.productName),
+        TURN_RESPONSE_FORMAT,
+        parseTurnResult,
+      );
+      return { result: value, usage };
+    },
+    async suggest(input) {
+      const { value, usage } = await callModels(
+        'suggestion',
+        buildSuggestMessages(input, options.productName),
+        SUGGESTION_RESPONSE_FORMAT,
+        (model, completion) => parseStructured(model, completion, suggestionSchema),
+      );
+      // Only the sections the model was given count as sources.
+      const known = new Set(input.knowledge.map((hit) => hit.section));
+      return {
+        text: value.reply,
+        sources: value.sources.filter((name) => known.has(name)),
+        confidence: value.confidence,
+        usage,
+      };
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { HandoffTiming, Store } from '../store/index.ts';
+import type { AssistCounts, HandoffTiming, Store } from '../store/index.ts';
 import { utcDay } from '../store/outcomes.ts';
 
 const DAY_MS = 86_400_000;
@@ -24,6 +24,29 @@ export interface StatsPeriod {
   /** botResolved / conversations, to 3 places; null without conversations. */
   deflectionRate: number | null;
   handoffs: HandoffStats;
+  /** The replies drafted for agents (shown on a card) and what became of them. */
+  suggestions: SuggestionStats;
+  /** The customers' ratings (1 to 5) of resolved conversations. */
+  csat: CsatStats;
+}
+
+export interface SuggestionStats {
+  shown: number;
+  sent: number;
+  edited: number;
+  dismissed: number;
+  /** Of those shown; null when none was. The rest were superseded by a newer one, or ignored. */
+  sentRate: number | null;
+  editedRate: number | null;
+  dismissedRate: number | null;
+}
+
+export interface CsatStats {
+  rated: number;
+  /** Mean score, to 2 places; null without ratings. */
+  average: number | null;
+  /** Share of 4s and 5s, to 3 places: the usual CSAT figure. */
+  satisfiedRate: number | null;
 }
 
 /**
@@ -33,6 +56,8 @@ export interface StatsPeriod {
 export interface Stats {
   days: Array<{ date: string } & StatsPeriod>;
   totals: StatsPeriod;
+  /** CSAT over the period per agent who resolved, and for the bot alone (`agent` null). */
+  csatByAgent: Array<{ agent: { id: string; name: string } | null } & CsatStats>;
   handoffSlaMs: number;
 }
 
@@ -48,12 +73,16 @@ export interface StatsOptions {
  * and time to claim from the handoffs opened in the window (an index range). Conversations
  * count on the day their session started, handoffs on the day they were opened.
  */
-export function buildStats(store: Pick<Store, 'outcomes'>, options: StatsOptions): Stats {
+export function buildStats(
+  store: Pick<Store, 'outcomes' | 'assist'>,
+  options: StatsOptions,
+): Stats {
   const now = options.now ?? Date.now();
   const sla = options.handoffSlaMs;
   const today = utcDay(now);
   const from = today - (options.days - 1) * DAY_MS;
   const counted = new Map(store.outcomes.days(from, today).map((d) => [d.day, d]));
+  const assisted = store.assist.countsSince(from);
   const handoffsOn = new Map<number, HandoffTiming[]>();
   for (const h of store.outcomes.handoffTimings(from)) {
     const day = utcDay(h.createdAt);
@@ -74,6 +103,7 @@ export function buildStats(store: Pick<Store, 'outcomes'>, options: StatsOptions
         handoffsOn.get(day) ?? [],
         sla,
         now,
+        assisted.days.get(day),
       ),
     };
   });
@@ -87,8 +117,46 @@ export function buildStats(store: Pick<Store, 'outcomes'>, options: StatsOptions
     [...handoffsOn.entries()].filter(([day]) => day <= today).flatMap(([, list]) => list),
     sla,
     now,
+    addCounts([...assisted.days.entries()].filter(([day]) => day <= today).map(([, c]) => c)),
   );
-  return { days, totals, handoffSlaMs: sla };
+  const csatByAgent = [...assisted.agents.entries()].map(([id, a]) => ({
+    agent: id === 'bot' ? null : { id, name: a.name },
+    ...csat(a),
+  }));
+  return { days, totals, csatByAgent, handoffSlaMs: sla };
+}
+
+const rate = (n: number, of: number, places = 1000) =>
+  of > 0 ? Math.round((n / of) * places) / places : null;
+
+function addCounts(list: readonly AssistCounts[]): AssistCounts {
+  const total: AssistCounts = {
+    suggestions: { shown: 0, sent: 0, edited: 0, dismissed: 0 },
+    ratings: { rated: 0, sum: 0, satisfied: 0 },
+  };
+  for (const c of list) {
+    for (const k of ['shown', 'sent', 'edited', 'dismissed'] as const)
+      total.suggestions[k] += c.suggestions[k];
+    for (const k of ['rated', 'sum', 'satisfied'] as const) total.ratings[k] += c.ratings[k];
+  }
+  return total;
+}
+
+function csat(r: { rated: number; sum: number; satisfied: number }): CsatStats {
+  return {
+    rated: r.rated,
+    average: rate(r.sum, r.rated, 100),
+    satisfiedRate: rate(r.satisfied, r.rated),
+  };
+}
+
+function suggestionStats(c: AssistCounts['suggestions']): SuggestionStats {
+  return {
+    ...c,
+    sentRate: rate(c.sent, c.shown),
+    editedRate: rate(c.edited, c.shown),
+    dismissedRate: rate(c.dismissed, c.shown),
+  };
 }
 
 function period(
@@ -99,6 +167,7 @@ function period(
   handoffs: readonly HandoffTiming[],
   slaMs: number,
   now: number,
+  assisted: AssistCounts = addCounts([]),
 ): StatsPeriod {
   return {
     conversations,
@@ -108,6 +177,8 @@ function period(
     deflectionRate:
       conversations > 0 ? Math.round((botResolved / conversations) * 1000) / 1000 : null,
     handoffs: handoffStats(handoffs, slaMs, now),
+    suggestions: suggestionStats(assisted.suggestions),
+    csat: csat(assisted.ratings),
   };
 }
 

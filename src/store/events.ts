@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'handoff.claimed',
   'handoff.resolved',
   'digest.created',
+  'conversation.rated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,3 +1,4 @@
+import { AssistStore } from './assist.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { ClusterViewStore } from './cluster-views.ts';
 import { ClusterStore } from './clusters.ts';
@@ -13,6 +14,7 @@ import { TicketStore } from './tickets.ts';
 import { prepareVectorTables, type VectorSpace } from './vectors.ts';
 import { WebhookStore } from './webhooks.ts';
 
+export type { AssistCounts } from './assist.ts';
 export {
   CLUSTER_STATUSES,
   type ClusterAuditView,
@@ -64,6 +66,8 @@ export interface Store {
   readonly overview: OverviewStore;
   /** Conversation outcomes per day and answers per doc section, for `/api/stats` and `/api/knowledge`. */
   readonly outcomes: OutcomeStore;
+  /** The agent's cards, the replies drafted for agents, and the customers' ratings. */
+  readonly assist: AssistStore;
   /** Read views of clusters for the admin API. */
   readonly clusterViews: ClusterViewStore;
   /** Clusters as the clustering engine changes them, with the centroid index. */
@@ -111,6 +115,7 @@ export function createStore(file: string, options: StoreOptions = {}): Store {
     digests: new DigestStore(db),
     overview: new OverviewStore(db),
     outcomes: new OutcomeStore(db),
+    assist: new AssistStore(db),
     clusterViews: new ClusterViewStore(db),
     clusters: new ClusterStore(db),
     transaction: (fn) => db.transaction(fn)(),

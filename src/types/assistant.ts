@@ -45,10 +45,28 @@ export interface AssistantAnswer {
   fellBack?: boolean;
 }
 
+/** What a reply is drafted from for the agent of a handoff. */
+export interface SuggestInput {
+  /** The conversation so far (redacted), oldest first, ending with the customer. */
+  history: HistoryLine[];
+  knowledge: KnowledgeHit[];
+}
+
+/** A drafted reply for the agent, with the sections it cites. */
+export interface SuggestAnswer {
+  text: string;
+  sources: string[];
+  confidence: number | null;
+  usage?: TurnUsage;
+  fellBack?: boolean;
+}
+
 /** An assistant answers one turn: the model-backed one or the offline one. */
 export interface Assistant {
   readonly name: string;
   respond(input: TurnInput): Promise<AssistantAnswer>;
+  /** Drafts a reply for a human agent to send, edit or dismiss; undefined when it has none. */
+  suggest(input: SuggestInput): Promise<SuggestAnswer | undefined>;
 }
 
 /** How a turn was answered, as the metrics count it. */

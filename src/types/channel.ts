@@ -1,3 +1,4 @@
+import type { Choice } from './assist.ts';
 import type { ConversationView } from './conversation.ts';
 
 /** The platforms a customer can write from. `web` is the built-in chat page. */
@@ -17,6 +18,11 @@ export interface InboundMessage {
   author: { id: string; name: string };
   text: string;
   receivedAt: Date;
+  /**
+   * The value of a button the customer pressed ({@link Choice}), as the engine sent it;
+   * `text` is then the button's label. Platforms without buttons never set it.
+   */
+  choice?: string;
 }
 
 /** What the engine asks an adapter to deliver. Markdown text; the adapter formats it. */
@@ -31,6 +37,11 @@ export interface OutboundMessage {
    * the others ignore it.
    */
   id?: string;
+  /**
+   * Buttons under the message (a rating from 1 to 5): Slack and Discord buttons, Telegram's
+   * inline keyboard, web chat buttons. The text always says how to answer without them.
+   */
+  choices?: Choice[];
 }
 
 /** What the engine gives an adapter when it starts. */

@@ -1,3 +1,4 @@
+import type { AssistCard } from './assist.ts';
 import type { Platform } from './channel.ts';
 import type { Classification } from './classification.ts';
 import type { StoredMessage } from './conversation.ts';
@@ -53,13 +54,28 @@ export interface Desk {
   relay(handoff: Handoff, message: StoredMessage): Promise<void>;
   /** Optional: posts the digest where developers read it (Slack's `SLACK_DIGEST_CHANNEL`). */
   postDigest?(digest: Digest): Promise<void>;
+  /**
+   * Optional: shows the agent's card (context and the drafted reply with Send, Edit and
+   * Dismiss) first in a claimed handoff's thread. Called again with the `ref` it returned
+   * when the suggestion changes (a new customer message, or one was used): update in place.
+   * A desk without it shows the card from {@link DeskActions.card} (the web desk page).
+   */
+  showCard?(
+    handoff: Handoff,
+    card: AssistCard,
+    ref?: Record<string, string>,
+  ): Promise<Record<string, string> | undefined>;
+  /** Optional: posts a line for the agent into the handoff's thread (the customer's rating). */
+  note?(handoff: Handoff, text: string): Promise<void>;
 }
 
 /** A change a live desk page follows. */
 export type DeskEvent =
   | { type: 'handoff'; handoff: Handoff }
   /** A message in a conversation that has (or had) a handoff, internal notes included. */
-  | { type: 'message'; handoffId: number; message: StoredMessage };
+  | { type: 'message'; handoffId: number; message: StoredMessage }
+  /** The agent's card of a claimed handoff, shown or with a new suggestion. */
+  | { type: 'card'; handoffId: number; card: AssistCard };
 
 /**
  * What a desk can do and see, as the engine offers it to the Slack desk and the web desk:
@@ -80,6 +96,24 @@ export interface DeskActions {
   handoffs(filter?: { status?: HandoffStatus; limit?: number }): Handoff[];
   /** The handoff's conversation, oldest first, internal notes included (`isInternalNote`). */
   transcript(handoff: Handoff): StoredMessage[];
+  /** The card of a claimed handoff: context and the current suggestion (undefined before a claim). */
+  card(handoffId: number): AssistCard | undefined;
+  /**
+   * Sends the current suggestion to the customer as the agent's own reply: as drafted, or as
+   * the agent edited it (`text`). Refused as `stale` when it is no longer the current one.
+   */
+  sendSuggestion(
+    handoffId: number,
+    suggestionId: number,
+    agent: Agent,
+    text?: string,
+  ): Promise<SuggestionResult>;
+  /** Puts the current suggestion away unsent. */
+  dismissSuggestion(
+    handoffId: number,
+    suggestionId: number,
+    agent: Agent,
+  ): Promise<SuggestionResult>;
   /** Claimed handoffs per agent id, for least-loaded assignment. */
   loadByAgent(): Map<string, number>;
   /** Follows every handoff change and handoff message; returns the unsubscribe. */
@@ -93,6 +127,9 @@ export type ClaimResult =
 export type ReplyResult =
   | { ok: true; relayed: boolean; duplicate?: true }
   | { ok: false; reason: 'not_found' | 'resolved' | 'not_claimed' };
+export type SuggestionResult =
+  | { ok: true }
+  | { ok: false; reason: 'not_found' | 'resolved' | 'not_claimed' | 'stale' };
 export type ResolveResult =
   | { ok: true; handoff: Handoff }
   | { ok: false; reason: 'not_found' | 'resolved' };

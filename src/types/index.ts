@@ -3,6 +3,7 @@
  * handoffs and desks, digests. Store, ai, engine, http and bots import them from here;
  * this module imports nothing of the project's.
  */
+export * from './assist.ts';
 export * from './assistant.ts';
 export * from './channel.ts';
 export * from './classification.ts';

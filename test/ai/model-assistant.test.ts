@@ -51,6 +51,7 @@ const offlineResult: TurnResult = {
 const offline: Assistant = {
   name: 'offline',
   respond: async () => ({ result: offlineResult }),
+  suggest: async () => ({ text: 'Offline draft from the docs.', sources: [], confidence: null }),
 };
 
 let fake: FakeOpenAI;

@@ -209,6 +209,29 @@ export const ADMIN_ROUTES: readonly Route[] = [
     numericId: true,
     body: { agent: { id: 'ana', name: 'Ana' } },
   },
+  {
+    method: 'GET',
+    path: '/desk/api/handoffs/:id/card',
+    admin: true,
+    id: NO_SUCH,
+    numericId: true,
+  },
+  {
+    method: 'POST',
+    path: '/desk/api/handoffs/:id/suggestions/1/send',
+    admin: true,
+    id: NO_SUCH,
+    numericId: true,
+    body: { agent, text: 'Here is how to reset it' },
+  },
+  {
+    method: 'POST',
+    path: '/desk/api/handoffs/:id/suggestions/1/dismiss',
+    admin: true,
+    id: NO_SUCH,
+    numericId: true,
+    body: { agent },
+  },
   { method: 'GET', path: '/desk/api/stream', admin: true, stream: true },
 ];
 

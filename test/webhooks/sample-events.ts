@@ -111,6 +111,19 @@ export const SAMPLE_EVENTS: Record<EventType, Record<string, unknown>> = {
       resolvedAt: '2025-03-14T10:21:05.000Z',
     },
   },
+  'conversation.rated': {
+    rating: {
+      id: 9,
+      conversationId: 'telegram:551203998',
+      platform: 'telegram',
+      score: 4,
+      comment: 'Quick and clear, thanks',
+      agent: { id: 'U07AGNT0001', name: 'Priya' },
+      handoffId: 18,
+      askedAt: '2025-03-14T10:21:05.000Z',
+      ratedAt: '2025-03-14T10:22:40.000Z',
+    },
+  },
   'digest.created': {
     digest: {
       id: 31,

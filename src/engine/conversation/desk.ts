@@ -55,6 +55,7 @@ export function createDeskActions(
         role: 'system',
         text: `${agent.name} from the support team has joined the conversation.`,
       });
+      ctx.assist.claimed(handoff);
       return { ok: true, handoff };
     },
 
@@ -95,6 +96,8 @@ export function createDeskActions(
         role: 'system',
         text: 'The support team has marked this conversation as resolved. If you need anything else, just write here again.',
       });
+      await ctx.assist.resolved(handoff);
+      await ctx.verdicts.ask(handoff.conversationId, handoff.platform, `handoff:${id}`, handoff);
       return { ok: true, handoff };
     },
 
@@ -105,6 +108,10 @@ export function createDeskActions(
         limit: filter.limit ?? 100,
       }),
     transcript: (h) => ctx.store.conversations.messages(h.conversationId),
+    card: (id) => ctx.assist.card(id),
+    sendSuggestion: (id, suggestionId, agent, text) =>
+      ctx.assist.send(id, suggestionId, agent, text),
+    dismissSuggestion: (id, suggestionId, agent) => ctx.assist.dismiss(id, suggestionId, agent),
     loadByAgent: () => ctx.store.handoffs.loadByAgent(),
     subscribe,
   };

@@ -4,8 +4,10 @@ import type { Store } from '../../store/index.ts';
 import {
   type AdapterHooks,
   type Assistant,
+  type AssistCard,
   type ChannelAdapter,
   type ConversationView,
+  choicesOf,
   type Desk,
   type DeskActions,
   type DeskEvent,
@@ -23,10 +25,12 @@ import { citedSections } from '../knowledge/citations.ts';
 import type { Retriever } from '../knowledge/retriever.ts';
 import { redactPII } from '../redact.ts';
 import type { Triage } from '../triage/index.ts';
+import { type Assist, createAssist } from './assist.ts';
 import { createDeskActions } from './desk.ts';
 import { announceDue, type HandoffContext, openHandoff, relayToDesk } from './handoffs.ts';
 import { RateLimiter, SLOW_DOWN } from './rate-limit.ts';
 import { SerialQueue } from './serial-queue.ts';
+import { createVerdicts, type Verdicts } from './verdict.ts';
 
 /** What the customer sees when a turn fails in a way no fallback covered. */
 export const APOLOGY =
@@ -51,6 +55,8 @@ export interface EngineDeps {
   rateLimits?: { perAuthor: number; perConversation: number };
   /** Counts turns, tickets, handoffs and rate-limited messages (the metrics). */
   observer?: EngineObserver;
+  /** Signs the buttons sent to customers (ratings), so a forged press does nothing. */
+  signingKey: string;
 }
 
 /** An observer that counts nothing. */
@@ -66,6 +72,7 @@ const UNOBSERVED: EngineObserver = {
 export interface EngineEvents {
   message: [StoredMessage];
   handoff: [Handoff];
+  card: [AssistCard];
 }
 
 /** How long a turn runs before the customer's platform shows "typing…". */
@@ -91,6 +98,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly adapters = new Map<Platform, ChannelAdapter>();
   private readonly queue = new SerialQueue();
   private readonly handoffs: HandoffContext;
+  private readonly assist: Assist;
+  private readonly verdicts: Verdicts;
   private readonly observer: EngineObserver;
   private readonly perAuthor: RateLimiter;
   private readonly perConversation: RateLimiter;
@@ -101,6 +110,32 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.observer = deps.observer ?? UNOBSERVED;
     this.perAuthor = new RateLimiter(deps.rateLimits?.perAuthor ?? 12);
     this.perConversation = new RateLimiter(deps.rateLimits?.perConversation ?? 30);
+    this.assist = createAssist({
+      store: deps.store,
+      assistant: deps.assistant,
+      retriever: deps.retriever,
+      desk: deps.desk,
+      logger: deps.logger,
+      reply: (id, agent, text) => this.desk.reply(id, agent, text),
+      onCard: (_id, card) => this.emit('card', card),
+    });
+    this.verdicts = createVerdicts({
+      store: deps.store,
+      desk: deps.desk,
+      logger: deps.logger,
+      signingKey: deps.signingKey,
+      say: (id, text, meta) => this.reply(id, { role: 'system', text, ...(meta ? { meta } : {}) }),
+      noteForAgents: (id, text) =>
+        this.emit(
+          'message',
+          deps.store.conversations.appendReply(id, {
+            role: 'system',
+            text,
+            meta: { internal: true },
+          }),
+        ),
+      onCommit: () => deps.onCommit?.(),
+    });
     this.handoffs = {
       store: deps.store,
       desk: deps.desk,
@@ -110,6 +145,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       onChange: (h) => this.emit('handoff', h),
       onMessage: (m) => this.emit('message', m),
       observer: this.observer,
+      assist: this.assist,
+      verdicts: this.verdicts,
     };
     this.desk = createDeskActions(this.handoffs, (listener) => this.followDesk(listener));
     this.hooks = {
@@ -252,6 +289,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Resolves when every queued turn and the cluster upkeep it caused have finished. */
   async idle(): Promise<void> {
     await this.queue.idle();
+    await this.assist.idle();
     await this.deps.triage.idle();
   }
 
@@ -289,9 +327,15 @@ export class Engine extends EventEmitter<EngineEvents> {
     let typing: NodeJS.Timeout | undefined;
     try {
       const handoff = store.handoffs.activeFor(msg.conversationId);
+      // A rating (a pressed button, a typed "4", the comment after it) is not a question.
+      if ((msg.choice !== undefined || !handoff) && (await this.verdicts.receive(msg))) {
+        store.conversations.markDone(stored.id);
+        return;
+      }
       if (handoff) {
         store.conversations.markDone(stored.id);
         await relayToDesk(this.handoffs, handoff, stored);
+        if (handoff.status === 'claimed') this.assist.refresh(handoff);
         return;
       }
       // "typing…" only for an answer that takes a while (the model path): a fast one would
@@ -349,6 +393,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           store.conversations.close(msg.conversationId);
           store.outcomes.close(msg.conversationId);
         });
+        await this.verdicts.ask(msg.conversationId, msg.platform, `bot:${stored.id}`, null);
         return;
       case 'ESCALATE_HUMAN':
         await this.answer(msg.conversationId, bot, sources, stored.id);
@@ -429,11 +474,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     const adapter = conv ? this.adapters.get(conv.platform) : undefined;
     if (!adapter) return;
     try {
+      const choices = choicesOf(saved);
       await adapter.send(conversationId, {
         text: saved.text,
         from: saved.role === 'customer' ? 'bot' : saved.role,
         ...(saved.authorName ? { agentName: saved.authorName } : {}),
         id: String(saved.id),
+        ...(choices.length > 0 ? { choices } : {}),
       });
     } catch (error) {
       this.deps.logger.error({ err: error, conversationId }, 'delivery to platform failed');
@@ -443,6 +490,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Handoff changes, and messages of conversations that have (or had) a handoff. */
   private followDesk(listener: (event: DeskEvent) => void): () => void {
     const onHandoff = (handoff: Handoff) => listener({ type: 'handoff', handoff });
+    const onCard = (card: AssistCard) =>
+      listener({ type: 'card', handoffId: card.handoffId, card });
     const onMessage = (message: StoredMessage) => {
       // The newest handoff, resolved included, so the resolution notice reaches the desk too.
       const h = this.deps.store.handoffs.latestFor(message.conversationId);
@@ -450,9 +499,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     };
     this.on('handoff', onHandoff);
     this.on('message', onMessage);
+    this.on('card', onCard);
     return () => {
       this.off('handoff', onHandoff);
       this.off('message', onMessage);
+      this.off('card', onCard);
     };
   }
 }

@@ -8,6 +8,8 @@ import type {
   InboundMessage,
   StoredMessage,
 } from '../../types/index.ts';
+import type { Assist } from './assist.ts';
+import type { Verdicts } from './verdict.ts';
 
 /** The payload of `handoff.*` events, as documented in docs/webhooks.md. */
 export function handoffEventData(
@@ -52,6 +54,10 @@ export interface HandoffContext {
   onMessage(message: StoredMessage): void;
   /** Counts handoffs opened and claimed (the metrics). */
   observer: Pick<EngineObserver, 'handoffOpened' | 'handoffClaimed'>;
+  /** The agent's card and drafted replies. */
+  assist: Assist;
+  /** The customer's verdict, asked once a handoff is resolved. */
+  verdicts: Verdicts;
 }
 
 /** Internal notes: agent lines starting with `//` are kept but never relayed. */

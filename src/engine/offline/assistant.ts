@@ -1,8 +1,14 @@
 import type { Embedder } from '../../ai/types.ts';
-import type { Assistant, KnowledgeHit, TurnInput, TurnResult } from '../../types/index.ts';
+import type {
+  Assistant,
+  KnowledgeHit,
+  SuggestInput,
+  TurnInput,
+  TurnResult,
+} from '../../types/index.ts';
 import { classifyOffline, type IntentScores } from './classify.ts';
 import { PROTOTYPES } from './intents.ts';
-import { summarize, writeReply } from './replies.ts';
+import { extract, summarize, writeReply } from './replies.ts';
 
 /**
  * A section covers a question when its match score is at least this, and the question is
@@ -53,6 +59,18 @@ export function createOfflineAssistant(embedder: Embedder): Assistant {
       };
       return { result };
     },
+    async suggest(input: SuggestInput) {
+      // The best extract that covers the conversation, with a short lead-in for the agent
+      // to send as it is or change; nothing when the docs do not cover it.
+      const hit = coveringHit(input.knowledge);
+      if (!hit) return undefined;
+      const heading = hit.section.split('›').at(-1)?.trim() || hit.section;
+      return {
+        text: `Thanks for waiting! Here is what our docs say about ${heading.toLowerCase()}:\n\n${unwrap(extract(hit))}`,
+        sources: [hit.section],
+        confidence: hit.similarity === undefined ? null : Math.round(hit.similarity * 100) / 100,
+      };
+    },
   };
 }
 
@@ -83,4 +101,12 @@ export function coveringHit(hits: readonly KnowledgeHit[]): KnowledgeHit | undef
       h.score >= COVERAGE_THRESHOLD &&
       (h.keyword === true || (h.similarity ?? 0) >= COVERAGE_SIMILARITY),
   );
+}
+
+/**
+ * Joins the docs' hard-wrapped lines into paragraphs (list items, headings and blank lines
+ * stay), so a draft reads as a message in the agent's card and the customer's chat.
+ */
+function unwrap(text: string): string {
+  return text.replace(/([^\n])\n(?![\n\s]|[-*•>#]|\d+[.)]\s)/g, '$1 ');
 }

@@ -1,5 +1,5 @@
 import { dailyChart, priorityColor } from './charts.js';
-import { h, pageHeader, percent, platformName } from './dom.js';
+import { h, pageHeader, percent, platformName, userText } from './dom.js';
 
 /**
  * The overview: where tickets come from and how they grow (per day by priority, platform
@@ -77,6 +77,16 @@ export async function render(root, ctx) {
         `median; 90th percentile ${duration(handoffs.claimP90Ms)}`,
       ),
       tile('SLA breaches', handoffs.breaches ?? 0, 'handoffs claimed late or not yet'),
+      tile(
+        'CSAT',
+        percent(totals.csat?.satisfiedRate),
+        `rated 4 or 5, of ${totals.csat?.rated ?? 0} ratings (mean ${totals.csat?.average ?? '—'})`,
+      ),
+      tile(
+        'Drafted replies',
+        totals.suggestions?.shown ?? 0,
+        `${percent(totals.suggestions?.sentRate)} sent as drafted, ${percent(totals.suggestions?.editedRate)} edited, ${percent(totals.suggestions?.dismissedRate)} dismissed`,
+      ),
     ),
     h(
       'div',
@@ -113,6 +123,7 @@ export async function render(root, ctx) {
         'Tickets per day by product area (the busiest five)',
       ),
     ),
+    csatTable(stats.csatByAgent ?? []),
     h(
       'section',
       { 'aria-labelledby': 'areas-title' },
@@ -145,6 +156,53 @@ function duration(ms) {
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.round(s / 60)} min`;
   return `${(s / 3600).toFixed(1)} h`;
+}
+
+/** CSAT per agent, and for the conversations the bot resolved alone. */
+function csatTable(rows) {
+  if (rows.length === 0) return null;
+  return h(
+    'section',
+    { 'aria-labelledby': 'csat-title' },
+    h('h3', { id: 'csat-title' }, 'Ratings by who resolved'),
+    h(
+      'table',
+      { class: 'data-table', 'aria-labelledby': 'csat-title' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Resolved by', 'Ratings', 'Mean', 'Rated 4 or 5'].map((l) =>
+            h('th', { scope: 'col' }, l),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            {},
+            h(
+              'td',
+              { 'data-label': 'Resolved by' },
+              r.agent ? userText('span', r.agent.name) : 'The bot alone',
+            ),
+            h('td', { class: 'num', 'data-label': 'Ratings' }, String(r.rated)),
+            h(
+              'td',
+              { class: 'num', 'data-label': 'Mean' },
+              r.average === null ? '—' : r.average.toFixed(2),
+            ),
+            h('td', { class: 'num', 'data-label': 'Rated 4 or 5' }, percent(r.satisfiedRate)),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function areasTable(areas) {

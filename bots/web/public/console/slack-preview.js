@@ -3,7 +3,7 @@ import { h } from './dom.js';
 /**
  * Slack messages (Block Kit) drawn as Slack shows them, closely enough to read a digest the
  * way the channel sees it. Only the blocks Switchboard posts are drawn: header, section
- * (with an accessory button, shown inert), context and divider. mrkdwn becomes DOM nodes,
+ * (with an accessory button, shown inert), context, divider and actions (buttons, inert). mrkdwn becomes DOM nodes,
  * never HTML.
  */
 export function slackPreview(messages) {
@@ -35,6 +35,16 @@ function block(b) {
       return h('div', { class: 'slack-context' }, (b.elements ?? []).map(text));
     case 'divider':
       return h('hr');
+    case 'actions':
+      return h(
+        'div',
+        { class: 'slack-actions' },
+        (b.elements ?? [])
+          .filter((e) => e.type === 'button')
+          .map((e) =>
+            h('span', { class: 'slack-button', title: 'A button in Slack' }, e.text?.text ?? ''),
+          ),
+      );
     default:
       return null;
   }

@@ -10,7 +10,7 @@ export interface SlackMessage {
 }
 
 /** Block Kit's limits: section text 3,000 characters, 50 blocks per message. */
-const SECTION_MAX = 3000;
+export const SECTION_MAX = 3000;
 const LAST_MESSAGES = 5;
 const LINE_MAX = 300;
 
@@ -27,12 +27,14 @@ const PRIORITY_ICON: Record<string, string> = {
   critical: ':rotating_light: ',
 };
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
-const section = (text: string): types.SectionBlock => ({
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
+/** A mrkdwn section, cut to Block Kit's 3,000 characters. */
+export const section = (text: string): types.SectionBlock => ({
   type: 'section',
   text: mrkdwn(truncate(text, SECTION_MAX)),
 });
-const context = (text: string): types.ContextBlock => ({
+/** A line of small grey mrkdwn, cut to Block Kit's 3,000 characters. */
+export const context = (text: string): types.ContextBlock => ({
   type: 'context',
   elements: [mrkdwn(truncate(text, SECTION_MAX))],
 });
@@ -43,9 +45,12 @@ export function agentLabel(h: Pick<Handoff, 'agentId' | 'agentName'>): string {
   return escapeMrkdwn(h.agentName ?? 'an agent');
 }
 
+/** "Telegram", "web chat": a platform as agents read it. */
+export const platformName = (platform: string): string => PLATFORM[platform] ?? platform;
+
 /** "Dana (Discord)": who the customer is and where they wrote from. */
 export function customerLabel(h: Pick<Handoff, 'customerName' | 'platform'>): string {
-  return `${escapeMrkdwn(h.customerName)} (${PLATFORM[h.platform] ?? h.platform})`;
+  return `${escapeMrkdwn(h.customerName)} (${platformName(h.platform)})`;
 }
 
 function lastMessages(messages: readonly StoredMessage[]): string | undefined {

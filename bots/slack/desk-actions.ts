@@ -1,13 +1,13 @@
-import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, types } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, types } from '@slack/bolt';
 import type { Logger } from '../../src/log.ts';
 import type { DeskActions, Handoff } from '../../src/types/index.ts';
-import { agentLabel, customerLabel, markFixedInBlocks } from './blocks.ts';
+import { agentLabel, markFixedInBlocks } from './blocks.ts';
+import { clickReplies } from './clicks.ts';
 import type { SlackDirectory } from './directory.ts';
 import { slackCall } from './errors.ts';
 import { fromMrkdwn } from './format.ts';
 import { ACTIONS, clusterValue, handoffPostRef, handoffValue } from './ids.ts';
 import type { RoutedEvent } from './inbound.ts';
-import { postText } from './outbound.ts';
 
 /**
  * Resolves a cluster from the digest's Mark fixed button and tells its reporters; returns how
@@ -27,9 +27,6 @@ export interface DeskActionDeps {
   digestChannel: string | undefined;
   markFixed: MarkFixed | undefined;
 }
-
-/** A button click as Bolt hands it to a listener. */
-type Clicked = SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 
 const REFUSED: Record<string, string> = {
   not_found: 'This handoff no longer exists.',
@@ -62,51 +59,19 @@ export function handoffForThread(
 export function registerDeskActions(deps: DeskActionDeps) {
   const { app, logger, directory } = deps;
 
-  /** Tells the clicking person something only they see: via `respond()`, else ephemerally. */
-  const tell = async ({ body, respond }: Clicked, text: string) => {
-    try {
-      if (body.response_url) {
-        await respond({ response_type: 'ephemeral', replace_original: false, text });
-      } else if (body.channel) {
-        const channel = body.channel.id;
-        await slackCall('chat.postEphemeral', logger, () =>
-          app.client.chat.postEphemeral({ channel, user: body.user.id, text }),
-        );
-      }
-    } catch (error) {
-      logger.warn({ err: error, user: body.user.id }, 'could not tell the agent');
-    }
-  };
-
-  const mayAct = async (clicked: Clicked, channel: string | undefined, verb: string) => {
-    if (channel && (await directory.isMember(channel, clicked.body.user.id))) return true;
-    await tell(clicked, `Only members of <#${channel ?? 'the agent channel'}> can ${verb}.`);
-    return false;
-  };
-
-  const inThread = (h: Handoff, text: string) => {
-    const ref = handoffPostRef.decode(h.deskRef);
-    if (!ref) return Promise.resolve();
-    return postText(app.client, logger, { channel: ref.channel, threadTs: ref.ts, text }).then(
-      () => undefined,
-      () => undefined,
-    );
-  };
+  const { tell, mayAct, agentOf, inHandoffThread } = clickReplies(app, logger, directory);
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.claim, async (args) => {
     const { ack, body, action } = args;
     await ack();
     const id = handoffValue.decode(action.value);
     if (id === undefined || !(await mayAct(args, deps.agentChannel, 'claim handoffs'))) return;
-    const agent = await directory.person(body.user.id);
-    const result = await deps.actions().claim(id, { id: agent.id, name: agent.name });
-    if (result.ok) {
-      const h = result.handoff;
-      await inThread(
-        h,
-        `<@${agent.id}> claimed this handoff. Replies in this thread reach ${customerLabel(h)}; lines starting with \`//\` stay internal.`,
-      );
-    } else if (result.reason === 'already_claimed') {
+    const agent = await agentOf(body.user.id);
+    const result = await deps.actions().claim(id, agent);
+    // Claimed: the post now says by whom, and the engine opens the thread with the agent's
+    // card (who holds it, how the thread works, the context and a drafted reply).
+    if (result.ok) return;
+    if (result.reason === 'already_claimed') {
       const holder = deps.actions().handoff(id);
       await tell(args, `Already claimed by ${holder ? agentLabel(holder) : result.by}.`);
     } else {
@@ -119,10 +84,10 @@ export function registerDeskActions(deps: DeskActionDeps) {
     await ack();
     const id = handoffValue.decode(action.value);
     if (id === undefined || !(await mayAct(args, deps.agentChannel, 'resolve handoffs'))) return;
-    const agent = await directory.person(body.user.id);
-    const result = await deps.actions().resolve(id, { id: agent.id, name: agent.name });
+    const agent = await agentOf(body.user.id);
+    const result = await deps.actions().resolve(id, agent);
     if (result.ok) {
-      await inThread(
+      await inHandoffThread(
         result.handoff,
         `<@${agent.id}> resolved this handoff; the customer was told.`,
       );
@@ -140,9 +105,9 @@ export function registerDeskActions(deps: DeskActionDeps) {
       return;
     }
     if (!(await mayAct(args, deps.digestChannel, 'mark clusters fixed'))) return;
-    const person = await directory.person(body.user.id);
+    const person = await agentOf(body.user.id);
     try {
-      const told = await deps.markFixed(clusterId, { id: person.id, name: person.name });
+      const told = await deps.markFixed(clusterId, person);
       const message = body.message;
       if (body.channel && message?.ts) {
         const blocks = markFixedInBlocks(

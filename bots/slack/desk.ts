@@ -2,16 +2,20 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../../src/log.ts';
 import type { Agent, Desk, DeskActions, Handoff, StoredMessage } from '../../src/types/index.ts';
 import { digestPosts, handoffPost, reminderPost, type SlackMessage } from './blocks.ts';
+import { cardPost } from './card.ts';
 import type { SlackDirectory } from './directory.ts';
-import { slackCall } from './errors.ts';
+import { SlackApiError, slackCall } from './errors.ts';
 import { escapeMrkdwn } from './format.ts';
 import { type HandoffPostRef, handoffPostRef } from './ids.ts';
 import { inThread, postText } from './outbound.ts';
 
 type Client = App['client'];
 
-/** The desk as Slack implements it: `postDigest` is set when a digest channel is configured. */
-export type SlackDesk = Desk;
+/**
+ * The desk as Slack implements it: the agent's card and notes always, `postDigest` when a
+ * digest channel is configured.
+ */
+export type SlackDesk = Desk & Required<Pick<Desk, 'showCard' | 'note'>>;
 
 export interface SlackDeskDeps {
   client: Client;
@@ -63,6 +67,20 @@ export function createSlackDesk(deps: SlackDeskDeps): SlackDesk {
 
   const edit = (channel: string, ts: string, message: SlackMessage) =>
     slackCall('chat.update', logger, () => client.chat.update({ channel, ts, ...message }));
+
+  /** A reply in the handoff's thread, not broadcast: the card and notes are for its agents. */
+  const postInThread = async (ref: HandoffPostRef, message: SlackMessage) => {
+    const posted = await slackCall('chat.postMessage', logger, () =>
+      client.chat.postMessage({
+        channel: ref.channel,
+        thread_ts: ref.ts,
+        ...message,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    return { channel: posted.channel ?? ref.channel, ts: posted.ts ?? '' };
+  };
 
   /** The human member of the agent channel with the fewest claimed handoffs. */
   const leastLoaded = async (): Promise<Agent | undefined> => {
@@ -124,6 +142,33 @@ export function createSlackDesk(deps: SlackDeskDeps): SlackDesk {
       const who = escapeMrkdwn(message.authorName ?? h.customerName);
       const text = `*${who}:* ${escapeMrkdwn(message.text)}`;
       await postText(client, logger, { channel: ref.channel, text, threadTs: ref.ts });
+    },
+
+    async showCard(h, card, shown) {
+      const ref = handoffPostRef.decode(h.deskRef);
+      // Not posted yet: there is no thread to open with the card.
+      if (!ref) return undefined;
+      const message = cardPost(card, h);
+      if (shown?.channel && shown.ts) {
+        try {
+          await edit(shown.channel, shown.ts, message);
+          return { channel: shown.channel, ts: shown.ts };
+        } catch (error) {
+          // Someone deleted the card: show it again rather than leave the agent without one.
+          if (!(error instanceof SlackApiError && error.code === 'message_not_found')) throw error;
+        }
+      }
+      return postInThread(ref, message);
+    },
+
+    async note(h, text) {
+      const ref = handoffPostRef.decode(h.deskRef);
+      if (!ref) return;
+      await postText(client, logger, {
+        channel: ref.channel,
+        text: escapeMrkdwn(text),
+        threadTs: ref.ts,
+      });
     },
   };
 

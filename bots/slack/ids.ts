@@ -53,12 +53,83 @@ export const handoffValue = numberedValue('handoff');
 /** The value of a digest entry's Mark fixed button: `cluster_<id>`. */
 export const clusterValue = numberedValue('cluster');
 
-/** The action ids of the buttons this app posts. */
+/**
+ * The value of an agent card's Send, Edit and Dismiss buttons: `suggestion_<handoff>_<id>`.
+ * Naming the suggestion lets the engine refuse a click on a card that was since updated.
+ */
+export const suggestionValue = {
+  encode: (ref: SuggestionRef): string => `suggestion_${ref.handoffId}_${ref.suggestionId}`,
+  decode(value: string | undefined): SuggestionRef | undefined {
+    const match = /^suggestion_(\d{1,12})_(\d{1,12})$/.exec(value ?? '');
+    if (match?.[1] === undefined || match[2] === undefined) return undefined;
+    return { handoffId: Number(match[1]), suggestionId: Number(match[2]) };
+  },
+};
+
+/** Which suggestion of which handoff a card button (or the edit modal) acts on. */
+export interface SuggestionRef {
+  handoffId: number;
+  suggestionId: number;
+}
+
+/**
+ * The edit modal's `private_metadata`: the suggestion, and the handoff's thread so a refusal
+ * can be told to the agent there (a view submission carries no channel).
+ */
+export interface EditModalRef extends SuggestionRef {
+  channel: string;
+  threadTs: string;
+}
+
+export const editModalRef = {
+  encode: (ref: EditModalRef): string =>
+    JSON.stringify([ref.handoffId, ref.suggestionId, ref.channel, ref.threadTs]),
+  decode(metadata: string | undefined): EditModalRef | undefined {
+    try {
+      const [handoffId, suggestionId, channel, threadTs] = JSON.parse(metadata ?? '') as unknown[];
+      if (!Number.isInteger(handoffId) || !Number.isInteger(suggestionId)) return undefined;
+      if (typeof channel !== 'string' || typeof threadTs !== 'string' || !TS.test(threadTs))
+        return undefined;
+      return {
+        handoffId: handoffId as number,
+        suggestionId: suggestionId as number,
+        channel,
+        threadTs,
+      };
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** The action ids of the buttons this app posts, and the edit modal's callback id. */
 export const ACTIONS = {
   claim: 'handoff_claim',
   resolve: 'handoff_resolve',
   markFixed: 'cluster_mark_fixed',
+  sendSuggestion: 'suggestion_send',
+  editSuggestion: 'suggestion_edit',
+  dismissSuggestion: 'suggestion_dismiss',
+  editModal: 'suggestion_edit_modal',
 } as const;
+
+/** The edit modal's text box: its block and action ids, where the submission's text is read. */
+export const EDIT_INPUT = { block: 'suggestion_text', action: 'text' } as const;
+
+/**
+ * A customer's choice buttons (a rating) are `switchboard_choice_<i>`: apart from the desk's
+ * actions, so a customer's press never reaches a desk listener and the other way round.
+ */
+export const choiceActionId = (index: number): string => `switchboard_choice_${index}`;
+export const CHOICE_ACTION = /^switchboard_choice_\d{1,2}$/;
+export const CHOICES_BLOCK = 'switchboard_choices';
+
+/**
+ * The `messageId` of a press on a choice button. `action_ts` is unique per press and stays the
+ * same when Slack delivers the same press again, so a retried delivery is dropped.
+ */
+export const slackChoiceId = (channel: string, messageTs: string, actionTs: string): string =>
+  `${channel}:${messageTs}:choice:${actionTs}`;
 
 /**
  * Where a handoff was posted, as stored in `handoffs.desk_ref`: the post (whose thread is

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InboundMessage } from '../../src/types/index.ts';
 import { fromMrkdwn } from './format.ts';
-import { slackConversationId, slackMessageId } from './ids.ts';
+import { slackChoiceId, slackConversationId, slackMessageId } from './ids.ts';
 
 /** A message's `ts`, `seconds.micros`: its id within the channel. */
 const ts = z.string().regex(/^\d{1,12}\.\d{1,8}$/, 'not a Slack message ts');
@@ -142,6 +142,102 @@ export function toInboundMessage(
     messageId: routed.messageId,
     author: { id: routed.userId, name: authorName },
     text: routed.text,
+    receivedAt,
+  };
+}
+
+/**
+ * The fields of a `block_actions` body this app reads when a customer presses a choice
+ * button: who, which message (and thread) it was on, the button's label and value.
+ */
+const choicePress = z.looseObject({
+  user: z.looseObject({ id: z.string().max(64) }),
+  channel: z.looseObject({ id: z.string().max(64) }),
+  container: z.looseObject({ thread_ts: ts.optional() }).optional(),
+  message: z.looseObject({
+    ts,
+    thread_ts: ts.optional(),
+    text: z.string().optional(),
+    blocks: z.array(z.unknown()).optional(),
+  }),
+  actions: z
+    .array(
+      z.looseObject({
+        value: z.string().max(2000),
+        action_ts: z.string().max(32),
+        text: z.looseObject({ text: z.string().max(75) }),
+      }),
+    )
+    .length(1),
+});
+
+/** A customer pressed a choice button on one of the bot's messages. */
+export interface ChoicePress {
+  kind: 'choice';
+  conversationId: string;
+  messageId: string;
+  userId: string;
+  label: string;
+  value: string;
+  /** The message carrying the buttons, to replace them with what was chosen. */
+  message: {
+    channel: string;
+    ts: string;
+    text?: string | undefined;
+    blocks?: unknown[] | undefined;
+  };
+}
+
+/**
+ * Routes a press on a choice button to the conversation the message was sent in: the DM
+ * (`slack:<D…>`), or the thread of a mention (`slack:<C…>:<thread ts>`). A press in the agent
+ * channel, or on a body of another shape, is not a customer's choice.
+ */
+export function routeChoice(
+  body: unknown,
+  ctx: Pick<RouteContext, 'agentChannel'>,
+): ChoicePress | { kind: 'ignore'; reason: string } {
+  const parsed = choicePress.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const reason = `malformed choice: ${issue?.path.join('.') || 'body'}: ${issue?.message}`;
+    return { kind: 'ignore', reason };
+  }
+  const b = parsed.data;
+  const action = b.actions[0] as (typeof b.actions)[number];
+  const channel = b.channel.id;
+  if (channel === ctx.agentChannel)
+    return { kind: 'ignore', reason: 'choice in the agent channel' };
+  const threadTs = b.message.thread_ts ?? b.container?.thread_ts;
+  const conversationId = channel.startsWith('D')
+    ? slackConversationId.encode({ channel })
+    : slackConversationId.encode({ channel, threadTs: threadTs ?? b.message.ts });
+  if (!slackConversationId.decode(conversationId))
+    return { kind: 'ignore', reason: 'not a Slack conversation id' };
+  return {
+    kind: 'choice',
+    conversationId,
+    messageId: slackChoiceId(channel, b.message.ts, action.action_ts),
+    userId: b.user.id,
+    label: action.text.text,
+    value: action.value,
+    message: { channel, ts: b.message.ts, text: b.message.text, blocks: b.message.blocks },
+  };
+}
+
+/** Builds the engine's message from a choice press: the label as text, the value as `choice`. */
+export function choiceToInbound(
+  press: ChoicePress,
+  authorName: string,
+  receivedAt = new Date(),
+): InboundMessage {
+  return {
+    platform: 'slack',
+    conversationId: press.conversationId,
+    messageId: press.messageId,
+    author: { id: press.userId, name: authorName },
+    text: press.label,
+    choice: press.value,
     receivedAt,
   };
 }

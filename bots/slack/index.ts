@@ -2,20 +2,24 @@ import { App, AuthorizationError, ExpressReceiver } from '@slack/bolt';
 import type { Router } from 'express';
 import type { Logger } from '../../src/log.ts';
 import type { AdapterHooks, ChannelAdapter, DeskActions } from '../../src/types/index.ts';
+import { registerAssistActions } from './assist-actions.ts';
 import { createSlackDesk, type SlackDesk } from './desk.ts';
 import { type MarkFixed, registerDeskActions } from './desk-actions.ts';
 import { SlackDirectory } from './directory.ts';
 import { SlackApiError, slackCall } from './errors.ts';
+import { CHOICE_ACTION } from './ids.ts';
 import {
+  choiceToInbound,
   type RouteContext,
   type RoutedEvent,
+  routeChoice,
   routeMention,
   routeMessage,
   type SlackMessageEvent,
   toInboundMessage,
 } from './inbound.ts';
 import { boltLogger } from './logger.ts';
-import { sendToConversation } from './outbound.ts';
+import { markChoiceMade, sendToConversation } from './outbound.ts';
 
 export type { SlackDesk } from './desk.ts';
 export type { MarkFixed } from './desk-actions.ts';
@@ -152,6 +156,13 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     digestChannel: config.digestChannel,
     markFixed: config.markFixed,
   });
+  registerAssistActions({
+    app,
+    logger,
+    directory,
+    actions: config.deskActions,
+    agentChannel: config.agentChannel,
+  });
 
   const routeContext: RouteContext = {
     get botUserId() {
@@ -188,6 +199,24 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   });
   app.event('app_mention', async ({ event }) => {
     await dispatch(routeMention(event as unknown as SlackMessageEvent, routeContext));
+  });
+  // A customer pressed a choice button (a rating): the engine gets the label and the value as
+  // sent, and judges the value; the buttons then give way to what was chosen.
+  app.action(CHOICE_ACTION, async ({ ack, body }) => {
+    await ack();
+    const press = routeChoice(body, routeContext);
+    if (press.kind === 'ignore') {
+      logger.warn({ reason: press.reason }, 'Slack choice press dropped');
+      return;
+    }
+    try {
+      if (!hooks) throw new Error('Slack adapter is not started');
+      const author = await directory.person(press.userId);
+      const accepted = await hooks.handle(choiceToInbound(press, author.name));
+      if (accepted) await markChoiceMade(app.client, logger, press.message, press.label);
+    } catch (error) {
+      logger.error({ err: error, conversationId: press.conversationId }, 'Slack choice failed');
+    }
   });
 
   return {

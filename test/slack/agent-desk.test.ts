@@ -71,7 +71,9 @@ describe.each<SlackMode>(['http', 'socket'])('the Slack agent desk (%s mode)', (
     );
     expect(textOf(claimed)).toContain(`Claimed by <@${fake.ids.agentId}>`);
     expect(buttonsOf(claimed)).toEqual(['handoff_resolve']);
-    await inThread(post, (p) => textOf(p).includes('claimed this handoff'));
+    // The thread opens with the agent's card, which says who claimed it.
+    const card = await inThread(post, (p) => textOf(p).includes('Agent card'));
+    expect(textOf(card)).toContain(`Claimed by <@${fake.ids.agentId}>`);
     await customerSees(conversationId, (m) => m.role === 'system' && /joined/.test(m.text));
 
     // The agent's thread reply reaches the web customer, signed with the agent's name.
@@ -197,7 +199,7 @@ describe.each<SlackMode>(['http', 'socket'])('the Slack agent desk (%s mode)', (
       (u) => u.ts === reminder.ts && textOf(u).includes('Claimed by'),
     );
     expect(buttonsOf(updated)).toEqual(['handoff_resolve']);
-    await inThread(post, (p) => textOf(p).includes('claimed this handoff'));
+    await inThread(post, (p) => textOf(p).includes('Agent card'));
   });
 
   it('records a post Slack refused (not_in_channel), keeps it on the desk API, and retries it', async () => {

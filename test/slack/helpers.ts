@@ -24,6 +24,11 @@ export interface SlackWorld {
   deliver(event: SlackEventCallback, retry?: number): Promise<number>;
   /** Clicks a button; resolves with the ack time in ms. */
   click(options: BlockActionOptions): Promise<number>;
+  /**
+   * Delivers any interactivity payload (block_actions, view_submission); resolves with the
+   * ack's time and its body (e.g. a view_submission's `response_action: 'errors'`).
+   */
+  interact(payload: unknown): Promise<{ ackMs: number; body: unknown }>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +58,15 @@ export async function startSlackWorld(
   }
   const url = `${sb.url}/slack/events`;
   const signed = { signingSecret: SIGNING_SECRET };
+  const interact = async (payload: unknown) => {
+    if (mode === 'socket') {
+      const ack = await fake.socket.sendInteractive(payload);
+      return { ackMs: ack.ackMs, body: ack.payload };
+    }
+    const res = await postSignedInteraction(url, payload, signed);
+    if (res.status !== 200) throw new Error(`interactivity answered ${res.status}`);
+    return { ackMs: res.elapsedMs, body: res.body ? (JSON.parse(res.body) as unknown) : {} };
+  };
   return {
     mode,
     fake,
@@ -74,11 +88,9 @@ export async function startSlackWorld(
     },
     async click(options) {
       const payload = buildBlockActions({ responseUrl: fake.responseUrl(), ...options });
-      if (mode === 'socket') return (await fake.socket.sendInteractive(payload)).ackMs;
-      const res = await postSignedInteraction(url, payload, signed);
-      if (res.status !== 200) throw new Error(`interactivity answered ${res.status}`);
-      return res.elapsedMs;
+      return (await interact(payload)).ackMs;
     },
+    interact,
     async stop() {
       await sb.stop();
       await fake.close();
@@ -93,7 +105,7 @@ export function textOf(post: RecordedMessage): string {
 
 /** The ids of the buttons on a post. */
 export function buttonsOf(post: RecordedMessage): string[] {
-  return [...textOf(post).matchAll(/"action_id":"([a-z_]+)"/g)].map((m) => m[1] as string);
+  return [...textOf(post).matchAll(/"action_id":"([a-z0-9_]+)"/g)].map((m) => m[1] as string);
 }
 
 /** Waits until `check` returns a value (polling), or fails after `timeoutMs`. */

@@ -24,6 +24,8 @@ const SCOPES: Record<string, string[]> = {
   'chat.postEphemeral': ['chat:write'],
   'conversations.members': ['channels:read', 'groups:read'],
   'users.info': ['users:read'],
+  // Modals need no scope, only interactivity (the Edit button's trigger_id).
+  'views.open': [],
 };
 
 describe('the Slack app manifest', () => {

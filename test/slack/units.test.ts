@@ -5,9 +5,12 @@ import { SlackApiError, SlackNetworkError, toSlackError } from '../../bots/slack
 import { fromMrkdwn, splitMessage, toMrkdwn } from '../../bots/slack/format.ts';
 import {
   clusterValue,
+  editModalRef,
   handoffPostRef,
   handoffValue,
+  slackChoiceId,
   slackConversationId,
+  suggestionValue,
 } from '../../bots/slack/ids.ts';
 import { type RouteContext, routeMention, routeMessage } from '../../bots/slack/inbound.ts';
 import type { Digest, Handoff } from '../../src/types/index.ts';
@@ -52,6 +55,33 @@ describe('Slack ids', () => {
     expect(handoffPostRef.decode(handoffPostRef.encode(ref))).toEqual(ref);
     expect(handoffPostRef.decode({ desk: 'web' })).toBeUndefined();
     expect(handoffPostRef.decode(null)).toBeUndefined();
+  });
+
+  it('round-trips the agent card button values and the edit modal metadata', () => {
+    const ref = { handoffId: 12, suggestionId: 345 };
+    expect(suggestionValue.encode(ref)).toBe('suggestion_12_345');
+    expect(suggestionValue.decode(suggestionValue.encode(ref))).toEqual(ref);
+    for (const bad of [
+      'suggestion_12',
+      'handoff_12',
+      'suggestion_1_2_3',
+      'suggestion_x_1',
+      undefined,
+    ]) {
+      expect(suggestionValue.decode(bad)).toBeUndefined();
+    }
+    const modal = { ...ref, channel: 'C07AGENTS01', threadTs: '1717000200.000300' };
+    expect(editModalRef.decode(editModalRef.encode(modal))).toEqual(modal);
+    for (const bad of ['', 'not json', '[1,2,"C1","x"]', '["1",2,"C1","1.2"]', '{}']) {
+      expect(editModalRef.decode(bad)).toBeUndefined();
+    }
+    // A press's id: the same press (same action_ts) gives the same id, another press another.
+    expect(slackChoiceId('D07DMCUST01', '1.000001', '2.000002')).toBe(
+      slackChoiceId('D07DMCUST01', '1.000001', '2.000002'),
+    );
+    expect(slackChoiceId('D07DMCUST01', '1.000001', '2.000003')).not.toBe(
+      slackChoiceId('D07DMCUST01', '1.000001', '2.000002'),
+    );
   });
 });
 

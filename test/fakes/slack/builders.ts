@@ -10,6 +10,8 @@ import threadReply from '../../fixtures/slack/message.channels-thread-reply.json
 };
 import messageIm from '../../fixtures/slack/message.im.json' with { type: 'json' };
 import urlVerification from '../../fixtures/slack/url_verification.json' with { type: 'json' };
+import viewSubmission from '../../fixtures/slack/view_submission.json' with { type: 'json' };
+import type { RecordedView } from './state.ts';
 
 /** An inner Events API event (`message`, `app_mention`, ...). */
 export interface SlackEvent {
@@ -102,6 +104,13 @@ export interface BlockActionOptions {
   responseUrl?: string;
   /** The clicked message's blocks, which Slack sends along (e.g. a recorded post's). */
   blocks?: unknown[];
+  /** The clicked message's text. */
+  messageText?: string;
+  /** The thread the clicked message is in (Slack sends it on the message and the container). */
+  threadTs?: string;
+  /** The clicked button's label. */
+  label?: string;
+  blockId?: string;
 }
 
 /** A `block_actions` payload: a button click on a bot message. */
@@ -112,6 +121,8 @@ export function buildBlockActions(options: BlockActionOptions = {}): typeof bloc
     action.action_id = options.actionId ?? action.action_id;
     action.value = options.value ?? action.value;
     action.action_ts = freshTs();
+    if (options.label !== undefined) action.text.text = options.label;
+    if (options.blockId !== undefined) action.block_id = options.blockId;
   }
   payload.user.id = options.userId ?? payload.user.id;
   payload.channel.id = options.channelId ?? payload.channel.id;
@@ -121,6 +132,12 @@ export function buildBlockActions(options: BlockActionOptions = {}): typeof bloc
   payload.message.ts = messageTs;
   payload.response_url = options.responseUrl ?? payload.response_url;
   if (options.blocks) payload.message.blocks = options.blocks as typeof payload.message.blocks;
+  if (options.messageText !== undefined) payload.message.text = options.messageText;
+  if (options.threadTs !== undefined) {
+    Object.assign(payload.message, { thread_ts: options.threadTs });
+    Object.assign(payload.container, { thread_ts: options.threadTs });
+  }
+  if (payload.channel.id.startsWith('D')) payload.channel.name = 'directmessage';
   payload.trigger_id = `${Date.now()}.${seq}.${randomUUID().replaceAll('-', '')}`;
   return payload;
 }
@@ -128,4 +145,40 @@ export function buildBlockActions(options: BlockActionOptions = {}): typeof bloc
 /** The one-time challenge Slack sends when a request URL is saved. */
 export function buildUrlVerification(challenge: string = randomUUID()): typeof urlVerification {
   return { ...structuredClone(urlVerification), challenge };
+}
+
+/** What the person typed or picked: `values[block_id][action_id]` of a submitted modal. */
+export type ViewValues = Record<string, Record<string, string>>;
+
+/**
+ * A `view_submission` payload: the person pressed Submit on a modal the app opened (pass the
+ * fake's recorded view). Text inputs carry `values`, as Slack puts them under `view.state`.
+ */
+export function buildViewSubmission(
+  opened: RecordedView,
+  values: ViewValues,
+  options: { userId?: string } = {},
+): typeof viewSubmission {
+  const payload = structuredClone(viewSubmission);
+  const sent = opened.view;
+  const state: Record<string, Record<string, { type: string; value: string }>> = {};
+  for (const [blockId, actions] of Object.entries(values)) {
+    state[blockId] = Object.fromEntries(
+      Object.entries(actions).map(([id, value]) => [id, { type: 'plain_text_input', value }]),
+    );
+  }
+  Object.assign(payload.view, {
+    id: opened.id,
+    root_view_id: opened.id,
+    blocks: sent.blocks ?? [],
+    callback_id: sent.callback_id ?? '',
+    private_metadata: sent.private_metadata ?? '',
+    title: sent.title,
+    ...(sent.submit ? { submit: sent.submit } : {}),
+    ...(sent.close ? { close: sent.close } : {}),
+    state: { values: state },
+  });
+  payload.user.id = options.userId ?? payload.user.id;
+  payload.trigger_id = `${Date.now()}.${seq}.${randomUUID().replaceAll('-', '')}`;
+  return payload;
 }

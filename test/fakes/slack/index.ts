@@ -22,6 +22,7 @@ import {
   type RecordedCall,
   type RecordedMessage,
   type RecordedResponse,
+  type RecordedView,
   SlackState,
 } from './state.ts';
 import { createWebApiListener } from './web-api.ts';
@@ -43,6 +44,7 @@ export type {
   RecordedCall,
   RecordedMessage,
   RecordedResponse,
+  RecordedView,
 };
 
 /** Tokens the fake accepts; the defaults are fine for most tests. */
@@ -102,6 +104,20 @@ export class FakeSlack {
   /** Successful `chat.postEphemeral` calls, in order. */
   get ephemerals(): readonly RecordedMessage[] {
     return this.state.ephemerals;
+  }
+
+  /** Successful `views.open` calls (modals), in order. */
+  get views(): readonly RecordedView[] {
+    return this.state.views;
+  }
+
+  /** Resolves with the first modal opened (past or future) matching `predicate`. */
+  waitForView(
+    predicate: (view: RecordedView) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<RecordedView> {
+    const find = () => this.state.views.find(predicate);
+    return this.state.waitUntil(find, timeoutMs, 'a matching views.open');
   }
 
   /** POSTs to `responseUrl()`s (Bolt's `respond()`), in order. */

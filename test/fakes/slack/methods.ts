@@ -2,6 +2,7 @@
  * Web API method handlers. Each takes the parsed arguments and returns the JSON body Slack
  * would send: `{ ok: true, ... }` or `{ ok: false, error }`, always with HTTP 200.
  */
+import { messageBlocksProblem, modalProblem } from './block-kit.ts';
 import { FAKE_IDS, type FakeChannel, type RecordedMessage, type SlackState } from './state.ts';
 
 export type Args = Record<string, unknown>;
@@ -85,6 +86,12 @@ function messageFrom(args: Args, channel: string, ts: string, user?: string): Re
 const hasContent = (args: Args): boolean =>
   str(args, 'text') !== undefined || Array.isArray(args.blocks) || Array.isArray(args.attachments);
 
+/** Slack's answer to blocks over its limits: `invalid_blocks`, with the reason. */
+function blocksRefusal(args: Args): Reply | undefined {
+  const problem = Array.isArray(args.blocks) ? messageBlocksProblem(args.blocks) : undefined;
+  return problem ? { ok: false, error: 'invalid_blocks', errors: [problem] } : undefined;
+}
+
 function postMessage(args: Args, { state }: MethodContext): Reply {
   const target = resolveChannel(state, args);
   if (target === undefined) return fail('channel_not_found');
@@ -92,6 +99,8 @@ function postMessage(args: Args, { state }: MethodContext): Reply {
   if (typeof target !== 'string' && !target.members.includes(FAKE_IDS.botUserId)) {
     return fail('not_in_channel');
   }
+  const refusal = blocksRefusal(args);
+  if (refusal) return refusal;
   const channel = typeof target === 'string' ? target : target.id;
   const message = messageFrom(args, channel, state.nextTs());
   state.messages.set(`${channel}:${message.ts}`, message);
@@ -106,6 +115,8 @@ function update(args: Args, { state }: MethodContext): Reply {
   const existing = state.messages.get(`${channel}:${ts}`);
   if (ts === undefined || existing === undefined) return fail('message_not_found');
   if (!hasContent(args)) return fail('no_text');
+  const refusal = blocksRefusal(args);
+  if (refusal) return refusal;
   const message = { ...messageFrom(args, channel, ts), thread_ts: existing.thread_ts };
   state.messages.set(`${channel}:${ts}`, message);
   state.record(state.updates, message);
@@ -125,6 +136,44 @@ function postEphemeral(args: Args, { state }: MethodContext): Reply {
   const message = messageFrom(args, channel, state.nextTs(), user);
   state.record(state.ephemerals, message);
   return { ok: true, message_ts: message.ts };
+}
+
+/** Slack's trigger_ids are good for 3 seconds after the interaction. */
+const TRIGGER_TTL_MS = 3000;
+
+/**
+ * Opens a modal. Like Slack, it needs a `trigger_id`, refuses one older than 3 seconds
+ * (`expired_trigger_id`; the builders' ids start with the time they were made), and checks
+ * the modal against Block Kit's limits (see block-kit.ts).
+ */
+function viewsOpen(args: Args, { state }: MethodContext): Reply {
+  const triggerId = str(args, 'trigger_id');
+  const view = args.view;
+  if (triggerId === undefined) return fail('invalid_arguments');
+  const madeAt = Number(/^(\d{13})\./.exec(triggerId)?.[1]);
+  if (Number.isFinite(madeAt) && Date.now() - madeAt > TRIGGER_TTL_MS) {
+    return fail('expired_trigger_id');
+  }
+  if (typeof view !== 'object' || view === null) return fail('invalid_arguments');
+  const v = view as Record<string, unknown>;
+  const problem = modalProblem(v);
+  if (problem) return { ok: false, error: 'invalid_arguments', errors: [problem] };
+  const id = `V${String(state.views.length + 1).padStart(10, '0')}`;
+  state.record(state.views, { id, triggerId, view: v, at: Date.now() });
+  return {
+    ok: true,
+    view: {
+      ...v,
+      id,
+      team_id: FAKE_IDS.teamId,
+      app_id: FAKE_IDS.appId,
+      bot_id: FAKE_IDS.botId,
+      state: { values: {} },
+      hash: `${Math.floor(Date.now() / 1000)}.fakehash`,
+      root_view_id: id,
+      previous_view_id: null,
+    },
+  };
 }
 
 function knownChannel(state: SlackState, args: Args): FakeChannel | undefined {
@@ -150,6 +199,7 @@ export const METHODS: Record<string, MethodSpec> = {
   'chat.postMessage': { token: 'bot', handle: postMessage },
   'chat.update': { token: 'bot', handle: update },
   'chat.postEphemeral': { token: 'bot', handle: postEphemeral },
+  'views.open': { token: 'bot', handle: viewsOpen },
   'conversations.members': {
     token: 'bot',
     handle: (args, { state }) => {

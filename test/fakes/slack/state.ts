@@ -58,6 +58,16 @@ export interface RecordedMessage {
   at: number;
 }
 
+/** A modal the app opened with `views.open`. */
+export interface RecordedView {
+  /** The id the fake gave it (`V…`), as a later `view_submission` carries it. */
+  id: string;
+  triggerId: string;
+  /** The view as the app sent it (callback_id, private_metadata, blocks, ...). */
+  view: Record<string, unknown>;
+  at: number;
+}
+
 /** A POST the app made to a `response_url` (Bolt's `respond()`). */
 export interface RecordedResponse {
   path: string;
@@ -91,6 +101,7 @@ export class SlackState {
   readonly updates: RecordedMessage[] = [];
   readonly ephemerals: RecordedMessage[] = [];
   readonly responses: RecordedResponse[] = [];
+  readonly views: RecordedView[] = [];
   private readonly failures = new Map<string, FailureRule[]>();
   private readonly listeners = new Set<() => void>();
   private lastTs = 0;
@@ -193,9 +204,8 @@ export class SlackState {
 
   /** Clears the logs and failure rules; users and channels stay. */
   reset(): void {
-    for (const log of [this.callLog, this.posts, this.updates, this.ephemerals, this.responses]) {
-      log.length = 0;
-    }
+    const logs = [this.callLog, this.posts, this.updates, this.ephemerals, this.responses];
+    for (const log of [...logs, this.views]) log.length = 0;
     this.messages.clear();
     this.failures.clear();
   }

@@ -13,7 +13,7 @@ export interface FakeTokens {
 }
 
 // Slack's WebClient sends form bodies and JSON-encodes structured fields into them.
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view']);
 
 function parseForm(text: string): Args {
   const args: Args = {};

@@ -1,4 +1,10 @@
-import type { OutboundMessage } from '../../src/types/index.ts';
+import {
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  ButtonStyle,
+  ComponentType,
+} from 'discord.js';
+import type { Choice, OutboundMessage } from '../../src/types/index.ts';
 import { splitMarkdown } from '../split-markdown.ts';
 
 /** Discord's limit on a message's `content`, in characters. */
@@ -25,4 +31,27 @@ export function formatForDiscord(message: OutboundMessage, mention?: string): st
 /** Escapes markdown in a name so "_bob_" stays "_bob_" and not italic. */
 export function escapeMarkdown(text: string): string {
   return text.replace(/([\\*_`~|>[\]()#])/g, '\\$1');
+}
+
+/**
+ * The action rows for a message's choices: secondary buttons labelled with each choice's
+ * label, its value as the `custom_id` (Discord allows 100 characters; the engine's values are
+ * shorter), at most five to a row as Discord requires.
+ */
+export function buttonRows(
+  choices: readonly Choice[] | undefined,
+): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
+  const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
+  for (let i = 0; i < (choices?.length ?? 0); i += 5) {
+    rows.push({
+      type: ComponentType.ActionRow,
+      components: (choices ?? []).slice(i, i + 5).map((choice) => ({
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        label: choice.label,
+        custom_id: choice.value,
+      })),
+    });
+  }
+  return rows;
 }

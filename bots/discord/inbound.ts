@@ -1,7 +1,7 @@
-import { ChannelType, type Message } from 'discord.js';
+import { type ButtonInteraction, ChannelType, type Message } from 'discord.js';
 import { z } from 'zod';
 import type { InboundMessage } from '../../src/types/index.ts';
-import type { DiscordTarget } from './ids.ts';
+import { type DiscordTarget, discordConversationId } from './ids.ts';
 
 /** What to do with one `messageCreate`. */
 export type DiscordRoute =
@@ -99,5 +99,58 @@ export function toInbound(message: Message, conversationId: string, text: string
     },
     text,
     receivedAt: new Date(),
+  };
+}
+
+/** What to do with one button press (`interactionCreate`, a button). */
+export type DiscordPress =
+  | { kind: 'ignore' }
+  /** Someone else pressed the buttons under an answer to a customer in a shared channel. */
+  | { kind: 'not-theirs' }
+  | { kind: 'press'; inbound: InboundMessage };
+
+/**
+ * Turns a press of a button under one of the bot's messages into the engine's message: `text`
+ * is the button's label and `choice` its `custom_id`, uninterpreted (the engine checks it),
+ * with the interaction's id as the message id, in the conversation the place's messages use:
+ * the DM, the thread, or in a shared channel the presser's own. There the buttons under an
+ * answer that names a customer are theirs, and another member's press is turned away. The
+ * payload's shape was checked before discord.js read it (schema.ts).
+ */
+export function routePress(interaction: ButtonInteraction, botId: string): DiscordPress {
+  const { message, user } = interaction;
+  if (message.author.id !== botId || user.bot) return { kind: 'ignore' };
+  // Discord checks the id is one of the message's buttons; the label comes from there.
+  const component = interaction.component;
+  const label = component && 'label' in component ? component.label : undefined;
+  if (!label) return { kind: 'ignore' };
+  const channel = interaction.channel;
+  let target: DiscordTarget;
+  if (!interaction.inGuild()) {
+    if (channel?.type !== ChannelType.DM) return { kind: 'ignore' };
+    target = { kind: 'dm', channelId: channel.id };
+  } else if (channel?.isThread()) {
+    target = { kind: 'thread', threadId: channel.id };
+  } else if (channel) {
+    const named = message.mentions.users;
+    if (named.size > 0 && !named.has(user.id)) return { kind: 'not-theirs' };
+    target = { kind: 'channel', channelId: channel.id, userId: user.id };
+  } else {
+    return { kind: 'ignore' };
+  }
+  return {
+    kind: 'press',
+    inbound: {
+      platform: 'discord',
+      conversationId: discordConversationId.encode(target),
+      messageId: interaction.id,
+      author: {
+        id: user.id,
+        name: interaction.inCachedGuild() ? interaction.member.displayName : user.displayName,
+      },
+      text: label,
+      choice: interaction.customId,
+      receivedAt: new Date(),
+    },
   };
 }

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import {
+  type ButtonInteraction,
   Client,
   Events,
+  GatewayDispatchEvents,
   GatewayIntentBits,
   type Message,
   Partials,
@@ -11,8 +13,15 @@ import type { Logger } from '../../src/log.ts';
 import type { AdapterHooks, ChannelAdapter } from '../../src/types/index.ts';
 import { toDiscordError } from './errors.ts';
 import { discordConversationId } from './ids.ts';
-import { customerText, routeMessage, toInbound } from './inbound.ts';
-import { openThread, sendDiscordTyping, sendToDiscord } from './outbound.ts';
+import { customerText, routeMessage, routePress, toInbound } from './inbound.ts';
+import {
+  acknowledgeDiscordPress,
+  openThread,
+  sendDiscordTyping,
+  sendToDiscord,
+  settleDiscordPress,
+} from './outbound.ts';
+import { interactionProblem } from './schema.ts';
 
 export { DiscordError, type DiscordErrorCode, toDiscordError } from './errors.ts';
 export { type DiscordTarget, discordConversationId } from './ids.ts';
@@ -25,6 +34,10 @@ export interface DiscordAdapterConfig {
   /** How long `start` waits for the gateway's READY before giving up (default 30 s). */
   connectTimeoutMs?: number;
 }
+
+const NOT_THEIRS = 'These buttons are for the person I answered.';
+/** The event name a dropped packet is given: one discord.js has no handler for. */
+const DROPPED = 'SWITCHBOARD_DROPPED';
 
 /**
  * Intents the bot asks for. Message Content is privileged: switch it on in the Developer
@@ -51,9 +64,10 @@ export const DISCORD_PERMISSIONS = PermissionsBitField.resolve([
 
 /**
  * The Discord adapter on discord.js: answers DMs, and mentions in guild channels, each in a
- * thread of its own opened from the customer's message. Duplicate deliveries are dropped by
- * the engine by message id; discord.js resumes gateway sessions, so a reconnect replays only
- * what was missed.
+ * thread of its own opened from the customer's message; presses of the buttons under its
+ * messages go to the engine as the button's label and value. Duplicate deliveries are dropped
+ * by the engine by message (or interaction) id; discord.js resumes gateway sessions, so a
+ * reconnect replays only what was missed.
  */
 export function createDiscordAdapter(config: DiscordAdapterConfig): ChannelAdapter {
   const log = config.logger.child({ platform: 'discord' });
@@ -95,6 +109,36 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChannelAdapt
     }
   }
 
+  // The engine takes a press first, so it is durable before the buttons go. Discord wants an
+  // answer within 3 s either way; the buttons stay when the engine failed, to be pressed again.
+  async function press(interaction: ButtonInteraction, hooks: AdapterHooks): Promise<void> {
+    const botId = client.user?.id;
+    if (!botId) return;
+    const route = routePress(interaction, botId);
+    let failure: Error | undefined;
+    if (route.kind === 'press') {
+      const { conversationId } = route.inbound;
+      try {
+        await hooks.handle(route.inbound);
+        failure = await settleDiscordPress(client, interaction);
+      } catch (error) {
+        log.error(
+          { err: error, conversationId, interactionId: interaction.id },
+          'button press failed',
+        );
+        failure = await acknowledgeDiscordPress(interaction);
+      }
+    } else {
+      failure = await acknowledgeDiscordPress(
+        interaction,
+        route.kind === 'not-theirs' ? NOT_THEIRS : undefined,
+      );
+    }
+    if (failure) {
+      log.warn({ err: failure, interactionId: interaction.id }, 'could not settle a button press');
+    }
+  }
+
   return {
     platform: 'discord',
 
@@ -102,6 +146,22 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChannelAdapt
       client.on(Events.MessageCreate, (message) => {
         receive(message, hooks).catch((error: unknown) =>
           log.error({ err: error, messageId: message.id }, 'inbound message failed'),
+        );
+      });
+      // A malformed INTERACTION_CREATE is dropped before discord.js builds an interaction from
+      // it (which would throw, see schema.ts): `raw` sees the very packet discord.js handles
+      // next, and a packet whose event name is cleared has no handler.
+      client.on(Events.Raw, (packet: { t?: unknown; d?: unknown }) => {
+        if (packet.t !== GatewayDispatchEvents.InteractionCreate) return;
+        const problem = interactionProblem(packet.d);
+        if (!problem) return;
+        log.warn({ problem }, `discord: interaction dropped: ${problem}`);
+        packet.t = DROPPED;
+      });
+      client.on(Events.InteractionCreate, (interaction) => {
+        if (!interaction.isButton()) return;
+        press(interaction, hooks).catch((error: unknown) =>
+          log.error({ err: error, interactionId: interaction.id }, 'button press failed'),
         );
       });
       client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
@@ -122,6 +182,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChannelAdapt
 
     async stop() {
       client.removeAllListeners(Events.MessageCreate);
+      client.removeAllListeners(Events.InteractionCreate);
+      client.removeAllListeners(Events.Raw);
       await client.destroy();
     },
 

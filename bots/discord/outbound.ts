@@ -1,19 +1,21 @@
 import {
+  type ButtonInteraction,
   type Client,
   type Message,
+  MessageFlags,
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
 import type { OutboundMessage } from '../../src/types/index.ts';
 import { DiscordError, toDiscordError } from './errors.ts';
-import { formatForDiscord } from './format.ts';
+import { buttonRows, formatForDiscord } from './format.ts';
 import { type DiscordTarget, discordConversationId } from './ids.ts';
 
 /**
- * Posts `message` to the conversation's channel, thread or DM, one Discord message per part.
- * discord.js queues requests per rate-limit bucket and waits out 429s itself. Throws a
- * {@link DiscordError}.
+ * Posts `message` to the conversation's channel, thread or DM, one Discord message per part;
+ * its choices become a row of buttons under the last part. discord.js queues requests per
+ * rate-limit bucket and waits out 429s itself. Throws a {@link DiscordError}.
  */
 export async function sendToDiscord(
   client: Client,
@@ -23,11 +25,14 @@ export async function sendToDiscord(
   const target = decodeOrThrow(conversationId);
   const mention = target.kind === 'channel' ? target.userId : undefined;
   const route = Routes.channelMessages(discordConversationId.channelOf(target));
-  for (const content of formatForDiscord(message, mention)) {
+  const parts = formatForDiscord(message, mention);
+  const components = buttonRows(message.choices);
+  for (const [i, content] of parts.entries()) {
     // Never ping @everyone or roles from model output; only the customer, when named.
     const body: RESTPostAPIChannelMessageJSONBody = {
       content,
       allowed_mentions: { parse: [], users: mention ? [mention] : [] },
+      ...(i === parts.length - 1 && components.length > 0 ? { components } : {}),
     };
     try {
       await client.rest.post(route, { body });
@@ -44,6 +49,56 @@ export async function sendDiscordTyping(client: Client, conversationId: string):
     await client.rest.post(Routes.channelTyping(discordConversationId.channelOf(target)));
   } catch (error) {
     throw toDiscordError(error, 'sending a typing indicator');
+  }
+}
+
+// 10062 Unknown interaction: too late to answer (3 s); 40060: another instance answered it.
+const PRESS_GONE = new Set([10062, 40060]);
+
+/**
+ * Settles a button press the engine has: acknowledges it and takes the buttons off the
+ * message in one answer (UPDATE_MESSAGE with no components; the text stays), so it cannot be
+ * pressed twice. When the interaction can no longer be answered, the message is edited
+ * directly instead. Returns what failed.
+ */
+export async function settleDiscordPress(
+  client: Client,
+  interaction: ButtonInteraction,
+): Promise<DiscordError | undefined> {
+  try {
+    await interaction.update({ components: [] });
+    return undefined;
+  } catch (cause) {
+    const failure = toDiscordError(cause, 'acknowledging a button press');
+    try {
+      await client.rest.patch(
+        Routes.channelMessage(interaction.channelId, interaction.message.id),
+        {
+          body: { components: [] },
+        },
+      );
+    } catch (editCause) {
+      return toDiscordError(editCause, 'removing the buttons from a message');
+    }
+    return PRESS_GONE.has(Number(failure.platformCode)) ? undefined : failure;
+  }
+}
+
+/**
+ * Acknowledges a press without changing the message (DEFERRED_UPDATE_MESSAGE), or answers it
+ * with a line only the presser sees, so Discord does not say "This interaction failed".
+ */
+export async function acknowledgeDiscordPress(
+  interaction: ButtonInteraction,
+  notice?: string,
+): Promise<DiscordError | undefined> {
+  try {
+    if (notice) await interaction.reply({ content: notice, flags: MessageFlags.Ephemeral });
+    else await interaction.deferUpdate();
+    return undefined;
+  } catch (cause) {
+    const failure = toDiscordError(cause, 'acknowledging a button press');
+    return PRESS_GONE.has(Number(failure.platformCode)) ? undefined : failure;
   }
 }
 

@@ -1,4 +1,5 @@
-import type { OutboundMessage } from '../../src/types/index.ts';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { Choice, OutboundMessage } from '../../src/types/index.ts';
 import { splitMarkdown } from '../split-markdown.ts';
 import { escapeHtml, markdownToTelegramHtml } from './markdown-html.ts';
 
@@ -36,4 +37,20 @@ export function plainFromHtml(html: string): string {
     .replaceAll('&gt;', '>')
     .replaceAll('&quot;', '"')
     .replaceAll('&amp;', '&');
+}
+
+/**
+ * The inline keyboard for a message's choices: one row, each button labelled with the
+ * choice's label and carrying its value as `callback_data` (Telegram allows 1-64 bytes; the
+ * engine's values are shorter). Undefined when there are no choices.
+ */
+export function inlineKeyboard(
+  choices: readonly Choice[] | undefined,
+): InlineKeyboardMarkup | undefined {
+  if (!choices?.length) return undefined;
+  return {
+    inline_keyboard: [
+      choices.map((choice) => ({ text: choice.label, callback_data: choice.value })),
+    ],
+  };
 }

@@ -40,3 +40,11 @@ export const telegramConversationId = {
 export function telegramMessageId(chatId: number, messageId: number): string {
   return `${chatId}:${messageId}`;
 }
+
+/**
+ * The platform message id of a button press: the callback query's id, which Telegram gives
+ * each press once; a redelivered update carries the same one, so the engine drops it.
+ */
+export function telegramPressId(callbackQueryId: string): string {
+  return `callback:${callbackQueryId}`;
+}

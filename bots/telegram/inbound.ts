@@ -1,6 +1,11 @@
-import type { Message, MessageEntity, UserFromGetMe } from 'grammy/types';
+import type { CallbackQuery, Message, MessageEntity, User, UserFromGetMe } from 'grammy/types';
 import type { InboundMessage } from '../../src/types/index.ts';
-import { type TelegramTarget, telegramConversationId, telegramMessageId } from './ids.ts';
+import {
+  type TelegramTarget,
+  telegramConversationId,
+  telegramMessageId,
+  telegramPressId,
+} from './ids.ts';
 
 /** What to do with one incoming Telegram message. */
 export type TelegramRoute =
@@ -39,14 +44,74 @@ export function routeMessage(message: Message, me: UserFromGetMe): TelegramRoute
     platform: 'telegram',
     conversationId: telegramConversationId.encode(target),
     messageId: telegramMessageId(message.chat.id, message.message_id),
-    author: {
-      id: String(from.id),
-      name: [from.first_name, from.last_name].filter(Boolean).join(' ') || (from.username ?? ''),
-    },
+    author: authorOf(from),
     text,
     receivedAt: new Date(),
   };
   return { kind: 'message', target, inbound };
+}
+
+/** What to do with one button press (a `callback_query`). */
+export type TelegramPress =
+  /** Not a press of one of our buttons in a chat: only stop the spinner. */
+  | { kind: 'ignore'; queryId: string }
+  /** Someone else pressed the buttons under an answer to a customer in a group. */
+  | { kind: 'not-theirs'; queryId: string }
+  | { kind: 'press'; queryId: string; chatId: number; messageId: number; inbound: InboundMessage };
+
+/**
+ * Turns a press of a button under one of the bot's messages into the engine's message: `text`
+ * is the button's label and `choice` its `callback_data`, uninterpreted (the engine checks
+ * it), in the conversation the chat's text messages use, the presser's own in a group. A press
+ * whose data is not on the message's keyboard (Telegram warns it can happen), on a message the
+ * bot can no longer see, or from an inline-mode message is ignored. In a group, the buttons
+ * under an answer to one customer are theirs: another member's press is turned away.
+ */
+export function routePress(query: CallbackQuery, me: UserFromGetMe): TelegramPress {
+  const ignore = { kind: 'ignore', queryId: query.id } as const;
+  const message = query.message;
+  // An InaccessibleMessage has date 0 and neither its text nor its keyboard.
+  if (query.data === undefined || query.from.is_bot || !message || message.date === 0) {
+    return ignore;
+  }
+  const chat = message.chat;
+  if (chat.type === 'channel' || message.from?.id !== me.id) return ignore;
+  const button = message.reply_markup?.inline_keyboard
+    .flat()
+    .find((b) => 'callback_data' in b && b.callback_data === query.data);
+  if (!button) return ignore;
+  const asked = message.reply_to_message?.from;
+  if (chat.type !== 'private' && asked && !asked.is_bot && asked.id !== query.from.id) {
+    return { kind: 'not-theirs', queryId: query.id };
+  }
+  const topicId = message.is_topic_message ? message.message_thread_id : undefined;
+  const target: TelegramTarget =
+    chat.type === 'private'
+      ? { kind: 'private', chatId: chat.id }
+      : { kind: 'group', chatId: chat.id, userId: query.from.id, ...(topicId ? { topicId } : {}) };
+  const inbound: InboundMessage = {
+    platform: 'telegram',
+    conversationId: telegramConversationId.encode(target),
+    messageId: telegramPressId(query.id),
+    author: authorOf(query.from),
+    text: button.text,
+    choice: query.data,
+    receivedAt: new Date(),
+  };
+  return {
+    kind: 'press',
+    queryId: query.id,
+    chatId: chat.id,
+    messageId: message.message_id,
+    inbound,
+  };
+}
+
+function authorOf(user: User): InboundMessage['author'] {
+  return {
+    id: String(user.id),
+    name: [user.first_name, user.last_name].filter(Boolean).join(' ') || (user.username ?? ''),
+  };
 }
 
 /** The command a message starts with, if it is meant for this bot (`/help` or `/help@bot`). */

@@ -5,8 +5,8 @@ import { HttpError } from '../../src/http/errors.ts';
 import type { Logger } from '../../src/log.ts';
 import type { AdapterHooks, ChannelAdapter } from '../../src/types/index.ts';
 import { TelegramError, toTelegramError } from './errors.ts';
-import { routeMessage } from './inbound.ts';
-import { sendTelegramTyping, sendToTelegram } from './outbound.ts';
+import { routeMessage, routePress } from './inbound.ts';
+import { sendTelegramTyping, sendToTelegram, settleTelegramPress } from './outbound.ts';
 import { ReplyTargets } from './reply-targets.ts';
 import { isUpdateEnvelope, updateProblem } from './schema.ts';
 
@@ -44,15 +44,20 @@ export interface TelegramAdapter extends ChannelAdapter {
   readonly router: Router | undefined;
 }
 
+/** The updates the bot asks Telegram for: messages, and presses of its inline buttons. */
+export const TELEGRAM_ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
 const WELCOME =
   'Hi! I\'m the support bot. Ask me anything and I\'ll answer from the docs, or say "talk to a person" to reach the team.';
 const GROUP_HINT = 'In groups, mention me or reply to one of my messages.';
+const NOT_THEIRS = 'These buttons are for the person I answered.';
 
 /**
  * The Telegram adapter on grammY: private chats, and mentions of or replies to the bot in
  * groups. Long polling by default; in webhook mode `start` registers the webhook with its
  * secret token and {@link TelegramAdapter.router} receives the updates. The engine
- * drops redelivered updates by `<chatId>:<messageId>`.
+ * drops redelivered updates by `<chatId>:<messageId>`, and redelivered button presses by
+ * their callback query id.
  */
 export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAdapter {
   const log = config.logger.child({ platform: 'telegram' });
@@ -111,6 +116,31 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     }
   });
 
+  // A press of an inline button (the rating under a resolved conversation). The engine takes
+  // it first, so a press is durable before the keyboard goes; the spinner is stopped either
+  // way, and the keyboard stays when the engine failed, so the customer can press again.
+  bot.on('callback_query', async (ctx) => {
+    if (!hooks) return;
+    const press = routePress(ctx.callbackQuery, ctx.me);
+    let taken = false;
+    if (press.kind === 'press') {
+      const { conversationId } = press.inbound;
+      try {
+        await hooks.handle(press.inbound);
+        taken = true;
+      } catch (error) {
+        log.error({ err: error, conversationId }, 'button press failed');
+      }
+    }
+    const failures = await settleTelegramPress(ctx.api, press, {
+      clear: taken,
+      ...(press.kind === 'not-theirs' ? { notice: NOT_THEIRS } : {}),
+    });
+    for (const failure of failures) {
+      log.warn({ err: failure, updateId: ctx.update.update_id }, 'could not settle a button press');
+    }
+  });
+
   const webhook =
     config.mode === 'webhook' && config.webhook
       ? webhookCallback(bot, 'express', { secretToken: config.webhook.secretToken })
@@ -152,7 +182,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
         await bot.api
           .setWebhook(url, {
             secret_token: config.webhook.secretToken,
-            allowed_updates: ['message'],
+            allowed_updates: [...TELEGRAM_ALLOWED_UPDATES],
           })
           .catch((error: unknown) => {
             throw toTelegramError(error);
@@ -162,7 +192,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       }
       await new Promise<void>((resolve, reject) => {
         polling = bot
-          .start({ allowed_updates: ['message'], onStart: () => resolve() })
+          .start({ allowed_updates: [...TELEGRAM_ALLOWED_UPDATES], onStart: () => resolve() })
           .catch((error: unknown) => {
             const failure = toTelegramError(error);
             log.error({ err: failure }, 'telegram: long polling stopped');

@@ -40,8 +40,41 @@ const message = z.looseObject({
   message_thread_id: id.optional(),
   reply_to_message: z.looseObject({ message_id: id, from: user.optional() }).optional(),
 });
+/** A button under a message: its label, and for a callback button the data it sends back. */
+const button = z.looseObject({
+  text: z.string().max(256),
+  callback_data: z.string().max(64).optional(),
+});
+/**
+ * The bot's message a pressed button sits under. It may be an InaccessibleMessage (date 0,
+ * nothing but the chat and id), so only those are required.
+ */
+const pressedMessage = z.looseObject({
+  message_id: id,
+  chat: message.shape.chat,
+  date: z.int(),
+  from: user.optional(),
+  is_topic_message: z.boolean().optional(),
+  message_thread_id: id.optional(),
+  reply_to_message: z.looseObject({ message_id: id, from: user.optional() }).optional(),
+  reply_markup: z
+    .looseObject({ inline_keyboard: z.array(z.array(button).max(100)).max(100) })
+    .optional(),
+});
+/** A press of an inline keyboard button. `data` is 1-64 bytes on Telegram, so at most 64 characters. */
+const callbackQuery = z.looseObject({
+  id: z.string().min(1).max(128),
+  from: user,
+  message: pressedMessage.optional(),
+  inline_message_id: z.string().max(256).optional(),
+  chat_instance: z.string().max(256),
+  data: z.string().max(64).optional(),
+});
 const envelope = z.looseObject({ update_id: z.int().nonnegative() });
-const update = envelope.extend({ message: message.optional() });
+const update = envelope.extend({
+  message: message.optional(),
+  callback_query: callbackQuery.optional(),
+});
 
 /**
  * Why an update cannot be handled (`message.chat.id: Invalid input: expected number,

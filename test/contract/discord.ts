@@ -1,6 +1,7 @@
 import { createDiscordAdapter, discordConversationId } from '../../bots/discord/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { createDiscordFake } from '../fakes/discord/index.ts';
+import type { ChoiceHarness, ChoicePlatform } from './choices.ts';
 import { type ContractHarness, type ContractPlatform, recordingHooks } from './harness.ts';
 
 /**
@@ -101,3 +102,62 @@ async function expectHandledTwice(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Choices (buttons under a message): the Discord case of choices.test.ts.
+
+/** Discord's buttons, pressed through INTERACTION_CREATE; redelivered as the same payload. */
+export const discordChoiceHarness: ChoiceHarness = {
+  platform: 'discord',
+  async start(hooks): Promise<ChoicePlatform> {
+    const fake = await createDiscordFake();
+    const adapter = createDiscordAdapter({
+      botToken: fake.token,
+      apiUrl: fake.restOptions.api,
+      logger: createLogger('silent'),
+    });
+    await adapter.start(hooks);
+    const sentIn = (conversationId: string) => {
+      const target = discordConversationId.decode(conversationId);
+      const channelId = target && discordConversationId.channelOf(target);
+      return fake.sent.filter((s) => s.channelId === channelId);
+    };
+    const latest = (conversationId: string) => sentIn(conversationId).at(-1);
+    const withButtons = (conversationId: string) =>
+      sentIn(conversationId).findLast((s) => !!s.body.components?.length);
+    return {
+      adapter,
+      async customerWrites(text) {
+        const message = fake.sendMessageCreate({ content: `<@${fake.world.bot.id}> ${text}` });
+        return `discord:${message.id}`;
+      },
+      async buttons(conversationId) {
+        const sent = latest(conversationId);
+        const rows = (sent && fake.world.messages.get(sent.message.id)?.components) || [];
+        return rows.flatMap((row) =>
+          'components' in row
+            ? row.components.flatMap((c) =>
+                c.type === 2 && 'custom_id' in c
+                  ? [{ label: c.label ?? '', value: c.custom_id }]
+                  : [],
+              )
+            : [],
+        );
+      },
+      async press(conversationId, label) {
+        const sent = withButtons(conversationId);
+        if (!sent) throw new Error(`no message with buttons in ${conversationId}`);
+        const payload = fake.pressButton({ messageId: sent.message.id, label });
+        return {
+          async redeliver() {
+            fake.dispatch('INTERACTION_CREATE', payload);
+          },
+        };
+      },
+      async stop() {
+        await adapter.stop();
+        await fake.close();
+      },
+    };
+  },
+};

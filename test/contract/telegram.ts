@@ -2,6 +2,7 @@ import type { Message, Update } from 'grammy/types';
 import { createTelegramAdapter, telegramConversationId } from '../../bots/telegram/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { createTelegramFake, type UpdateInput } from '../fakes/telegram/index.ts';
+import type { ChoiceHarness, ChoicePlatform } from './choices.ts';
 import { type ContractHarness, type ContractPlatform, recordingHooks } from './harness.ts';
 
 let nextUser = 900_000_001;
@@ -99,6 +100,60 @@ export const telegramHarness: ContractHarness = {
             }),
         },
       ],
+      async stop() {
+        await adapter.stop();
+        await fake.close();
+      },
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Choices (buttons under a message): the Telegram case of choices.test.ts.
+
+/** Telegram's inline keyboard, pressed through a callback_query; redelivered as the same update. */
+export const telegramChoiceHarness: ChoiceHarness = {
+  platform: 'telegram',
+  async start(hooks): Promise<ChoicePlatform> {
+    const fake = await createTelegramFake();
+    const adapter = createTelegramAdapter({
+      botToken: fake.token,
+      apiRoot: fake.apiRoot,
+      mode: 'polling',
+      logger: createLogger('silent'),
+    });
+    await adapter.start(hooks);
+    const chatOf = (conversationId: string) =>
+      telegramConversationId.decode(conversationId)?.chatId;
+    const latest = (conversationId: string) =>
+      fake.sent.findLast((s) => s.chatId === chatOf(conversationId));
+    const withButtons = (conversationId: string) =>
+      fake.sent.findLast((s) => s.chatId === chatOf(conversationId) && s.keyboard !== undefined);
+    return {
+      adapter,
+      async customerWrites(text) {
+        const update = fake.pushUpdate(privateMessage(text));
+        return `telegram:${(update.message as Message).chat.id}`;
+      },
+      async buttons(conversationId) {
+        const sent = latest(conversationId);
+        const keyboard = sent ? (fake.keyboardOf(sent) ?? []) : [];
+        return keyboard.flat().map((b) => ({
+          label: b.text,
+          value: 'callback_data' in b ? (b.callback_data ?? '') : '',
+        }));
+      },
+      async press(conversationId, label) {
+        const sent = withButtons(conversationId);
+        if (!sent) throw new Error(`no message with buttons in ${conversationId}`);
+        const update = fake.pressButton(sent, label);
+        fake.pushUpdate(update);
+        return {
+          async redeliver() {
+            fake.pushUpdate(update);
+          },
+        };
+      },
       async stop() {
         await adapter.stop();
         await fake.close();

@@ -46,7 +46,7 @@ describe('Telegram in webhook mode, through the real app', () => {
     expect(fake.methods.webhook.state).toMatchObject({
       url: 'https://support.acme.example/telegram/webhook',
       secretToken: SECRET,
-      allowedUpdates: ['message'],
+      allowedUpdates: ['message', 'callback_query'],
     });
     expect(fake.calls.items.some((c) => c.method === 'getUpdates')).toBe(false);
   });

@@ -4,13 +4,20 @@ import type { APIUser } from 'discord.js';
 import type { DiscordFailure } from './failures.ts';
 import { FakeGateway } from './gateway.ts';
 import { PRIVILEGED_INTENTS } from './intents.ts';
+import type { PressInput } from './interactions.ts';
 import { buildInboundMessage, type InboundMessageInput, toGatewayMessage } from './messages.ts';
 import { FakeRest, type SentDiscordMessage } from './rest.ts';
 import { DiscordWorld, readDiscordFixture, type StoredMessage } from './world.ts';
 
 export type { DiscordFailure } from './failures.ts';
+export type { InteractionCallback, PendingInteraction, PressInput } from './interactions.ts';
 export type { InboundMessageInput } from './messages.ts';
-export type { RestCall, SentDiscordMessage, StartedThread } from './rest.ts';
+export type {
+  EditedDiscordMessage,
+  RestCall,
+  SentDiscordMessage,
+  StartedThread,
+} from './rest.ts';
 export { readDiscordFixture } from './world.ts';
 
 export interface DiscordFakeOptions {
@@ -51,6 +58,12 @@ export interface DiscordFake {
   dispatchFixture(name: string): number;
   /** A customer message as MESSAGE_CREATE; ids, member and mentions are filled in like Discord. */
   sendMessageCreate(input: InboundMessageInput): StoredMessage;
+  /**
+   * A customer presses a button under one of the bot's messages: INTERACTION_CREATE as Discord
+   * sends it, answerable for 3 s at `POST /interactions/:id/:token/callback`. Returns the
+   * payload (dispatch it again for a redelivery). Throws when the message has no such button.
+   */
+  pressButton(input: PressInput): Record<string, unknown>;
   /** Closes gateway sockets with `code` (4000 default: the client resumes). */
   disconnect(code?: number): Promise<void>;
   /** Sends op 7 RECONNECT. */
@@ -74,6 +87,8 @@ export async function createDiscordFake(options: DiscordFakeOptions = {}): Promi
     identifies: () => gateway.identifyCount,
     onMessageCreated: (message) =>
       gateway.dispatch('MESSAGE_CREATE', toGatewayMessage(world, message)),
+    onMessageUpdated: (message) =>
+      gateway.dispatch('MESSAGE_UPDATE', toGatewayMessage(world, message)),
     onThreadCreated: (thread) =>
       gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true }),
   });
@@ -112,6 +127,11 @@ export async function createDiscordFake(options: DiscordFakeOptions = {}): Promi
       const message = buildInboundMessage(world, input);
       gateway.dispatch('MESSAGE_CREATE', message);
       return message;
+    },
+    pressButton(input) {
+      const payload = rest.interactions.press(input);
+      gateway.dispatch('INTERACTION_CREATE', payload);
+      return payload;
     },
     disconnect: (code) => gateway.disconnect(code),
     requestReconnect: () => gateway.requestReconnect(),

@@ -119,7 +119,7 @@ export function buildBotMessage(
       proxy_url: `https://media.discordapp.net/attachments/${channelId}/${filename}`,
     })),
     embeds: body.embeds ?? [],
-    components: [],
+    components: (body.components ?? []) as APIMessage['components'],
     pinned: false,
     flags: body.flags ?? 0,
     ...(body.nonce !== undefined && { nonce: body.nonce }),
@@ -146,4 +146,34 @@ export function toGatewayMessage(world: DiscordWorld, message: StoredMessage): S
     ...(member && { member }),
     mentions: world.withMembers(message.mentions, guildId),
   } as StoredMessage;
+}
+
+/** What an edit of a bot message may change, as far as the fake looks. */
+export interface EditMessageBody {
+  content?: string | null;
+  embeds?: APIEmbed[] | null;
+  components?: unknown[] | null;
+}
+
+/**
+ * The bot's message after an edit (`PATCH /channels/:id/messages/:id`, or an interaction's
+ * UPDATE_MESSAGE): fields left out stay as they were, `null` or `[]` clears them. Stores the
+ * edited copy (the one in `sent` stays as sent) and returns it.
+ */
+export function editBotMessage(
+  world: DiscordWorld,
+  message: StoredMessage,
+  body: EditMessageBody,
+): StoredMessage {
+  const edited: StoredMessage = {
+    ...message,
+    ...(body.content !== undefined && { content: body.content ?? '' }),
+    ...(body.embeds !== undefined && { embeds: body.embeds ?? [] }),
+    ...(body.components !== undefined && {
+      components: (body.components ?? []) as APIMessage['components'],
+    }),
+    edited_timestamp: discordTimestamp(),
+  };
+  world.messages.set(edited.id, edited);
+  return edited;
 }

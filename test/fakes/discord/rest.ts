@@ -1,8 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIChannel } from 'discord.js';
 import { Recorder } from '../recorder.ts';
+import { componentsProblem } from './components.ts';
 import { FailurePlan, failureResponse, routeKey } from './failures.ts';
-import { buildBotMessage, type CreateMessageBody } from './messages.ts';
+import { FakeInteractions } from './interactions.ts';
+import {
+  buildBotMessage,
+  type CreateMessageBody,
+  type EditMessageBody,
+  editBotMessage,
+} from './messages.ts';
 import { bucketOf, error, formError, type Reply, rateLimitHeaders, readBody } from './rest-http.ts';
 import { startThread } from './threads.ts';
 import type { DiscordWorld, StoredMessage } from './world.ts';
@@ -28,6 +35,15 @@ export interface SentDiscordMessage {
   message: StoredMessage;
 }
 
+/** An edit of one of the bot's messages Discord accepted (REST or an interaction's update). */
+export interface EditedDiscordMessage {
+  channelId: string;
+  messageId: string;
+  body: EditMessageBody;
+  /** The message as it is after the edit. */
+  message: StoredMessage;
+}
+
 /** A thread the bot started from a message. Discord gives it the starter message's id. */
 export interface StartedThread {
   parentId: string;
@@ -42,16 +58,28 @@ export interface FakeRestHooks {
   identifies: () => number;
   /** Discord echoes a bot's own messages back over the gateway as MESSAGE_CREATE. */
   onMessageCreated: (message: StoredMessage) => void;
+  /** ...and its edits as MESSAGE_UPDATE. */
+  onMessageUpdated: (message: StoredMessage) => void;
   onThreadCreated: (thread: APIChannel) => void;
 }
 
-type Handler = (params: string[], body: Record<string, unknown>, files: string[]) => Reply;
+type Handler = (
+  params: string[],
+  body: Record<string, unknown>,
+  files: string[],
+  query: URLSearchParams,
+) => Reply;
+
+// Interaction callbacks are authorized by the interaction's token, not the bot's.
+const NO_BOT_TOKEN = new Set(['POST /interactions/:id/:id/callback']);
 
 /** Discord's REST API for the routes a support bot uses; unknown routes answer 404 like Discord. */
 export class FakeRest {
   readonly calls = new Recorder<RestCall>('discord REST calls');
   readonly sent = new Recorder<SentDiscordMessage>('discord sent messages');
   readonly threads = new Recorder<StartedThread>('discord threads');
+  readonly edits = new Recorder<EditedDiscordMessage>('discord message edits');
+  readonly interactions: FakeInteractions;
   readonly failures = new FailurePlan();
   readonly #world: DiscordWorld;
   readonly #hooks: FakeRestHooks;
@@ -60,6 +88,7 @@ export class FakeRest {
   constructor(world: DiscordWorld, hooks: FakeRestHooks) {
     this.#world = world;
     this.#hooks = hooks;
+    this.interactions = new FakeInteractions(world);
     this.#routes = [
       ['GET /gateway/bot', () => this.#gatewayBot()],
       ['GET /users/@me', () => ({ status: 200, body: world.bot })],
@@ -71,6 +100,18 @@ export class FakeRest {
         ([id = ''], body, files) => this.#createMessage(id, body, files),
       ],
       [
+        'PATCH /channels/:id/messages/:id',
+        ([id = '', messageId = ''], body) => this.#editMessage(id, messageId, body),
+      ],
+      [
+        'POST /interactions/:id/:token/callback',
+        ([id = '', token = ''], body, _, query) =>
+          this.interactions.callback(id, token, body, query.get('with_response') === 'true', {
+            post: (channelId, data) => this.#createMessage(channelId, data, []),
+            edit: (message, data) => this.#editMessage(message.channel_id, message.id, data),
+          }),
+      ],
+      [
         'POST /channels/:id/messages/:id/threads',
         ([id = '', messageId = ''], body) => this.#startThread(id, messageId, body),
       ],
@@ -79,16 +120,18 @@ export class FakeRest {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
-      .replace(/^\/api/, '')
-      .replace(/^\/v\d+/, '');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname.replace(/^\/api/, '').replace(/^\/v\d+/, '');
     const { body, files } = await readBody(req);
     const match = this.#match(method, path);
     let reply: Reply;
     let route = `${method} ${path}`;
     if (!match) {
       reply = error(404, 0, '404: Not Found');
-    } else if (req.headers.authorization !== `Bot ${this.#hooks.token}`) {
+    } else if (
+      !NO_BOT_TOKEN.has(match.key) &&
+      req.headers.authorization !== `Bot ${this.#hooks.token}`
+    ) {
       route = match.key;
       reply = error(401, 0, '401: Unauthorized');
     } else {
@@ -96,7 +139,7 @@ export class FakeRest {
       const failure = this.failures.take(match.key);
       reply = failure
         ? failureResponse(failure, bucketOf(match.key))
-        : match.handler(match.params, body, files);
+        : match.handler(match.params, body, files, url.searchParams);
       if (reply.status < 300 && match.key !== 'GET /gateway/bot') {
         reply.headers = { ...rateLimitHeaders(bucketOf(match.key)), ...reply.headers };
       }
@@ -166,6 +209,8 @@ export class FakeRest {
     if ((body.content?.length ?? 0) > 2000) {
       return formError('content', 'BASE_TYPE_MAX_LENGTH', 'Must be 2000 or fewer in length.');
     }
+    const badComponents = componentsProblem(body.components);
+    if (badComponents) return badComponents;
     const referenceId = body.message_reference?.message_id;
     let referenced = referenceId ? this.#world.messages.get(referenceId) : undefined;
     if (referenced && referenced.channel_id !== channelId) referenced = undefined;
@@ -176,6 +221,26 @@ export class FakeRest {
     const { guild_id: guildId, ...restShape } = stored;
     this.sent.push({ channelId, guildId, dm: channel.type === 1, body, files, message: stored });
     this.#hooks.onMessageCreated(stored);
+    return { status: 200, body: restShape };
+  }
+
+  #editMessage(channelId: string, messageId: string, raw: Record<string, unknown>): Reply {
+    if (!this.#world.channels.has(channelId)) return error(404, 10003, 'Unknown Channel');
+    const message = this.#world.messages.get(messageId);
+    if (message?.channel_id !== channelId) return error(404, 10008, 'Unknown Message');
+    if (message.author.id !== this.#world.bot.id) {
+      return error(403, 50005, 'Cannot edit a message authored by another user');
+    }
+    const body = raw as EditMessageBody;
+    if ((body.content?.length ?? 0) > 2000) {
+      return formError('content', 'BASE_TYPE_MAX_LENGTH', 'Must be 2000 or fewer in length.');
+    }
+    const badComponents = componentsProblem(body.components ?? undefined);
+    if (badComponents) return badComponents;
+    const edited = editBotMessage(this.#world, message, body);
+    this.edits.push({ channelId, messageId, body, message: edited });
+    this.#hooks.onMessageUpdated(edited);
+    const { guild_id: _, ...restShape } = edited;
     return { status: 200, body: restShape };
   }
 

@@ -1,13 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import type { Update, User, UserFromGetMe } from 'grammy/types';
 import { Recorder } from '../recorder.ts';
 import { readCallParams } from './body.ts';
+import type { InlineKeyboard } from './keyboards.ts';
 import { type SentTelegramMessage, TelegramMethods } from './methods.ts';
 import { type ApiReply, fail } from './reply.ts';
 import { type UpdateInput, UpdateQueue } from './updates.ts';
 import { DEFAULT_BOT, readTelegramFixture, TelegramWorld } from './world.ts';
 
+export type { CallbackAnswer, InlineKeyboard, KeyboardEdit } from './keyboards.ts';
 export type { ChatActionRecord, SentTelegramMessage } from './methods.ts';
 export type { ConfirmedUpdate, UpdateInput } from './updates.ts';
 export type { WebhookState } from './webhook.ts';
@@ -57,6 +59,19 @@ export interface TelegramFake {
   failNext(method: string, failure: TelegramFailure, times?: number): void;
   /** Queues an update for getUpdates (assigning the next `update_id`) and wakes a waiting poll. */
   pushUpdate(update: UpdateInput): Update;
+  /**
+   * The `callback_query` update a press of the button labelled `label` under one of the bot's
+   * messages makes (queue it with `pushUpdate`, or post it with `postWebhookUpdate`; either
+   * again for a redelivery). `from` defaults to the customer; throws when there is no such
+   * button on the message now.
+   */
+  pressButton(
+    sent: Pick<SentTelegramMessage, 'chatId' | 'message'>,
+    label: string,
+    from?: User,
+  ): UpdateInput;
+  /** The inline keyboard a message of the bot's has now (after edits), if any. */
+  keyboardOf(sent: Pick<SentTelegramMessage, 'chatId' | 'message'>): InlineKeyboard | undefined;
   /** Queues a fixture from `test/fixtures/telegram/` with a fresh `update_id`. */
   pushFixture(name: string): Update;
   /** Delivers an update to a webhook like Telegram does (JSON POST, secret token header). */
@@ -139,6 +154,11 @@ export async function createTelegramFake(options: TelegramFakeOptions = {}): Pro
       failures.set(method.toLowerCase(), queue);
     },
     pushUpdate,
+    pressButton: (sent, label, from) => ({
+      callback_query: methods.keyboards.press(sent.chatId, sent.message.message_id, label, from),
+    }),
+    keyboardOf: (sent) =>
+      world.findMessage(sent.chatId, sent.message.message_id)?.reply_markup?.inline_keyboard,
     pushFixture: (name) => pushUpdate(readTelegramFixture(name)),
     async postWebhookUpdate(url, input, secretToken) {
       world.observe(input);

@@ -2,6 +2,7 @@ import type { Message, MessageEntity } from 'grammy/types';
 import { Recorder } from '../recorder.ts';
 import { toBool, toInt, type UploadedFile } from './body.ts';
 import { parseTelegramHtml } from './html.ts';
+import { type InlineKeyboard, Keyboards, readInlineKeyboard } from './keyboards.ts';
 import { type ApiReply, badRequest, fail, ok } from './reply.ts';
 import type { UpdateQueue } from './updates.ts';
 import { WebhookRegistry } from './webhook.ts';
@@ -17,6 +18,8 @@ export interface SentTelegramMessage {
   parseMode: string | undefined;
   replyToMessageId: number | undefined;
   messageThreadId: number | undefined;
+  /** The inline keyboard it was sent with (the buttons it has now: `keyboardOf`). */
+  keyboard: InlineKeyboard | undefined;
   params: Record<string, unknown>;
   message: Message;
 }
@@ -57,6 +60,7 @@ export class TelegramMethods {
   readonly sent = new Recorder<SentTelegramMessage>('telegram sent messages');
   readonly chatActions = new Recorder<ChatActionRecord>('telegram chat actions');
   readonly webhook: WebhookRegistry;
+  readonly keyboards: Keyboards;
   readonly #world: TelegramWorld;
   readonly #updates: UpdateQueue;
   readonly #handlers: Record<string, MethodHandler>;
@@ -65,11 +69,14 @@ export class TelegramMethods {
     this.#world = world;
     this.#updates = updates;
     this.webhook = new WebhookRegistry(updates);
+    this.keyboards = new Keyboards(world);
     this.#handlers = {
       getme: () => ok(world.bot),
       getupdates: (params, _, onAbort) => this.#getUpdates(params, onAbort),
       sendmessage: (params) => this.#sendMessage(params),
       sendchataction: (params) => this.#sendChatAction(params),
+      answercallbackquery: (params) => this.keyboards.answer(params),
+      editmessagereplymarkup: (params) => this.keyboards.editReplyMarkup(params),
       setwebhook: (params, files) => this.webhook.set(params, files),
       deletewebhook: (params) => this.webhook.delete(params),
       getwebhookinfo: () => this.webhook.info(),
@@ -125,6 +132,8 @@ export class TelegramMethods {
     }
     if (text.trim() === '') return badRequest('message text is empty');
     if (text.length > 4096) return badRequest('message is too long');
+    const keyboard = readInlineKeyboard(params.reply_markup);
+    if (typeof keyboard === 'string') return badRequest(keyboard);
 
     const reply = (
       typeof params.reply_parameters === 'object' ? params.reply_parameters : {}
@@ -150,6 +159,7 @@ export class TelegramMethods {
       ...(replyTo && { reply_to_message: replyTo }),
       text,
       ...(entities?.length && { entities }),
+      ...(keyboard && { reply_markup: { inline_keyboard: keyboard } }),
     } as Message;
     this.#world.remember(message);
     this.sent.push({
@@ -159,6 +169,7 @@ export class TelegramMethods {
       parseMode,
       replyToMessageId: replyTo?.message_id,
       messageThreadId: threadId,
+      keyboard,
       params,
       message,
     });

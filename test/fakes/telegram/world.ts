@@ -77,8 +77,11 @@ export class TelegramWorld {
       update.callback_query?.message,
     ];
     for (const message of messages) {
-      // An InaccessibleMessage (date 0) only tells us the chat exists.
-      if (message && message.date !== 0) this.remember(message as Message);
+      // An InaccessibleMessage (date 0) only tells us the chat exists; so does a pressed
+      // message already known, whose snapshot in the press may be older than its edits.
+      const known = message && this.findMessage(message.chat.id, message.message_id);
+      const pressed = message === update.callback_query?.message;
+      if (message && message.date !== 0 && !(pressed && known)) this.remember(message as Message);
       else if (message) this.chats.set(message.chat.id, message.chat);
     }
     const memberUpdate = update.my_chat_member ?? update.chat_member;

@@ -1,4 +1,10 @@
-import type { Handoff, MessageRole, StoredMessage } from '../../src/types/index.ts';
+import {
+  type Choice,
+  choicesOf,
+  type Handoff,
+  type MessageRole,
+  type StoredMessage,
+} from '../../src/types/index.ts';
 
 /** A message as the chat page and the desk page render it. */
 export interface WebMessage {
@@ -8,16 +14,20 @@ export interface WebMessage {
   /** Markdown; the page renders it. */
   text: string;
   createdAt: string;
+  /** Buttons under the message (a rating from 1 to 5); absent when it has none. */
+  choices?: Choice[];
 }
 
 /** A stored message as the pages show it. */
 export function webMessage(m: StoredMessage): WebMessage {
+  const choices = choicesOf(m);
   return {
     id: String(m.id),
     role: m.role,
     author: m.authorName,
     text: m.text,
     createdAt: new Date(m.createdAt).toISOString(),
+    ...(choices.length > 0 ? { choices } : {}),
   };
 }
 

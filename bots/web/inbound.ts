@@ -21,11 +21,11 @@ const postMessageSchema = z.object({
     .trim()
     .min(1, 'text must not be empty')
     .max(MAX_MESSAGE_CHARS, `text must be at most ${MAX_MESSAGE_CHARS} characters`),
-  author: z
-    .object({ name: z.string().trim().min(1).max(80) })
-    .partial()
-    .optional(),
+  // Given, an author has a name; left out, the customer is "Web visitor".
+  author: z.object({ name: z.string().trim().min(1).max(80) }).optional(),
   messageId: z.string().min(1).max(128).regex(/\S/, 'messageId must not be blank').optional(),
+  /** The value of the pressed button; `text` is then its label. */
+  choice: z.string().min(1).max(100, 'choice must be at most 100 characters').optional(),
 });
 const afterSchema = z.coerce.number().int().min(0).default(0);
 
@@ -45,6 +45,7 @@ export function toInboundMessage(
     },
     text: body.text,
     receivedAt: new Date(),
+    ...(body.choice ? { choice: body.choice } : {}),
   };
 }
 

@@ -46,5 +46,6 @@ export function outboundView(message: OutboundMessage, at = new Date()): WebMess
     author: message.agentName ?? null,
     text: message.text,
     createdAt: at.toISOString(),
+    ...(message.choices?.length ? { choices: message.choices } : {}),
   };
 }

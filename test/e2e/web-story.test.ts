@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Switchboard } from '../../src/main.ts';
+import type { AssistCard } from '../../src/types/index.ts';
 import { startTestSwitchboard, tempDataDir, webClient } from '../helpers/switchboard.ts';
 
 /** Polls the conversation until a message matching `match` appears after `after`. */
@@ -109,6 +110,66 @@ describe('the web chat story, through the HTTP API', () => {
     await waitForMessage(client, id, (m) => m.role === 'system' && /resolved/i.test(m.text));
   });
 
+  it("serves the agent's card and uses its suggestion only while it is the current one", async () => {
+    const { body } = await client.send('I want to talk to a person');
+    const id = body.conversationId;
+    await waitForMessage(client, id, (m) => m.role === 'bot');
+    const auth = { authorization: `Bearer ${sb.adminToken}`, 'content-type': 'application/json' };
+    const list = (await (
+      await fetch(`${sb.url}/desk/api/handoffs?status=open`, { headers: auth })
+    ).json()) as { handoffs: Array<{ id: number; conversationId: string }> };
+    const hid = list.handoffs.find((h) => h.conversationId === id)?.id;
+    const desk = (path: string, payload?: object) =>
+      fetch(`${sb.url}/desk/api/handoffs/${hid}/${path}`, {
+        method: payload ? 'POST' : 'GET',
+        headers: auth,
+        ...(payload ? { body: JSON.stringify(payload) } : {}),
+      });
+    const card = async () => ((await (await desk('card')).json()) as { card: AssistCard }).card;
+    const agent = { name: 'Sam' };
+
+    expect((await desk('card')).status).toBe(404);
+    expect((await desk('claim', { agent })).status).toBe(200);
+    expect(await card()).toMatchObject({ handoffId: hid, customer: { platform: 'web' } });
+
+    await client.send('How do I reset my password?', id);
+    await sb.engine.idle();
+    const first = (await card()).suggestion;
+    expect(first?.sources).toContain('Accounts and login › Resetting your password');
+    await client.send('Also, how do I change the email on my account?', id);
+    await sb.engine.idle();
+    const second = (await card()).suggestion;
+    expect(second?.id).toBeGreaterThan(first?.id ?? 0);
+
+    // Only the current draft can be used, once.
+    const stale = await desk(`suggestions/${first?.id}/send`, { agent });
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as { error: string }).error).toBe('stale');
+    const dismissed = await desk(`suggestions/${second?.id}/dismiss`, { agent });
+    expect(dismissed.status).toBe(200);
+    expect(((await dismissed.json()) as { card: AssistCard }).card.suggestion?.id).not.toBe(
+      second?.id,
+    );
+    expect((await desk(`suggestions/${second?.id}/send`, { agent })).status).toBe(409);
+    expect((await desk(`suggestions/${second?.id}/send`, { agent: {} })).status).toBe(400);
+    const none = await fetch(`${sb.url}/desk/api/handoffs/999999/suggestions/1/send`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ agent }),
+    });
+    expect(none.status).toBe(404);
+    const { messages } = await client.messages(id);
+    expect(messages.filter((m) => m.role === 'agent')).toEqual([]);
+
+    // The resolution asks for a rating with buttons, in the history the chat page reads.
+    expect((await desk('resolve', { agent })).status).toBe(200);
+    const asked = (await waitForMessage(client, id, (m) => /how did we do/i.test(m.text))) as {
+      choices?: Array<{ label: string; value: string }>;
+    };
+    expect(asked.choices?.map((c) => c.label)).toEqual(['1', '2', '3', '4', '5']);
+    expect((await desk(`suggestions/${second?.id}/send`, { agent })).status).toBe(409);
+  });
+
   it('asks for details about a bug, then raises a ticket with its reference', async () => {
     const first = await client.send('The app crashes every time I open settings');
     const id = first.body.conversationId;
@@ -181,6 +242,7 @@ describe('the web chat story, through the HTTP API', () => {
       ['{"text": "unterminated', /not valid JSON/],
       ['{}', /text/],
       [JSON.stringify({ text: 'hi', conversationId: '../etc' }), /conversationId/],
+      [JSON.stringify({ text: '4', choice: 'x'.repeat(101) }), /choice must be at most 100/],
     ];
     for (const [body, reason] of cases) {
       const res = await post(body);

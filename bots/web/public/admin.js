@@ -54,7 +54,8 @@ export function sentence(text) {
 /**
  * A JSON client of one API root. `token()` is read on every call; `onUnauthorized` runs on a
  * 401 before the call fails with {@link Unauthorized}. Other failures throw an Error whose
- * message is the server's reason, written as a sentence. A JSON answer is parsed; any other
+ * message is the server's reason, written as a sentence, with the HTTP `status` and the
+ * server's `code` (`stale`, `already_claimed`). A JSON answer is parsed; any other
  * (a Markdown digest) is returned as text.
  */
 export function apiClient(root, { token, onUnauthorized }) {
@@ -83,6 +84,7 @@ export function apiClient(root, { token, onUnauthorized }) {
         : `Request failed (HTTP ${res.status}).`;
       const error = new Error(message);
       error.status = res.status;
+      error.code = data.error;
       throw error;
     }
     return data;

@@ -32,7 +32,7 @@ const state = {
   lastId: 0,
   /** The active handoff, if any: the bot does not answer while a human has the chat. */
   handoff: null,
-  /** The last send that failed, so retrying the same text reuses its messageId. */
+  /** The last send that failed, so retrying the same text or button reuses its messageId. */
   pending: null,
   /** The id of the customer message we are waiting on a reply to. */
   awaiting: 0,
@@ -78,10 +78,22 @@ function messageElement(m) {
   el.className = `message ${m.role}`;
   el.dataset.messageId = m.id;
   el.dataset.role = m.role;
-  if (m.role === 'system') {
-    el.innerHTML = `<div class="bubble" dir="auto">${renderMarkdown(m.text, { breaks: m.role !== 'bot' })}</div>`;
-    return el;
+  const bubble = document.createElement('div');
+  bubble.className = 'bubble';
+  bubble.id = `message-${m.id}`;
+  // A message in Arabic or Hebrew reads right to left, whatever the page's direction.
+  bubble.dir = 'auto';
+  bubble.innerHTML = renderMarkdown(m.text, { breaks: m.role !== 'bot' });
+  if (m.role === 'system') el.append(bubble);
+  else el.append(metaElement(m), bubble);
+  if (m.choices?.length) {
+    el.dataset.choices = 'open';
+    el.append(choicesElement(el, m.choices, bubble.id));
   }
+  return el;
+}
+
+function metaElement(m) {
   const meta = document.createElement('div');
   meta.className = 'meta';
   const who = document.createElement('span');
@@ -94,13 +106,60 @@ function messageElement(m) {
     time.textContent = timeFormat.format(at);
   }
   meta.append(who, time);
-  const bubble = document.createElement('div');
-  bubble.className = 'bubble';
-  // A message in Arabic or Hebrew reads right to left, whatever the page's direction.
-  bubble.dir = 'auto';
-  bubble.innerHTML = renderMarkdown(m.text, { breaks: m.role !== 'bot' });
-  el.append(meta, bubble);
-  return el;
+  return meta;
+}
+
+/** The buttons under a question (a rating from 1 to 5); the question describes the group. */
+function choicesElement(el, choices, questionId) {
+  const group = document.createElement('div');
+  group.className = 'choices';
+  group.setAttribute('role', 'group');
+  group.setAttribute('aria-label', 'Your answer');
+  group.setAttribute('aria-describedby', questionId);
+  for (const choice of choices) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'choice';
+    button.dir = 'auto';
+    button.textContent = choice.label;
+    button.addEventListener('click', () => void choose(el, choice));
+    group.append(button);
+  }
+  return group;
+}
+
+/**
+ * A question with buttons is answered once the customer writes after it (a press, or typing
+ * the answer): its buttons give way to "You chose 4", or are disabled when the reply was not
+ * one of them. The history says so too, so a reload shows the same.
+ */
+function settleChoices() {
+  for (const question of els.messages.querySelectorAll('[data-choices="open"]')) {
+    const after = Number(question.dataset.messageId);
+    const answer = [...els.messages.children].find(
+      (c) => c.dataset.role === 'customer' && Number(c.dataset.messageId) > after,
+    );
+    if (answer) settle(question, answer.querySelector('.bubble')?.textContent ?? '');
+  }
+}
+
+function settle(question, answer) {
+  question.dataset.choices = 'answered';
+  const group = question.querySelector('.choices');
+  if (!group) return;
+  const buttons = [...group.querySelectorAll('button')];
+  const chosen = buttons.find((b) => b.textContent === answer.trim());
+  if (!chosen) {
+    for (const b of buttons) b.disabled = true;
+    return;
+  }
+  const note = document.createElement('p');
+  note.className = 'choice-made';
+  note.dir = 'auto';
+  note.textContent = `You chose ${chosen.textContent}`;
+  const refocus = group.contains(document.activeElement);
+  group.replaceWith(note);
+  if (refocus) els.input.focus();
 }
 
 /** Adds a message once, in id order, and keeps the view pinned to the newest one. */
@@ -118,6 +177,7 @@ function addMessage(m, fromFeed = true) {
     state.lastReplyId = Math.max(state.lastReplyId, id);
     if (id > state.awaiting) setTyping(false);
   }
+  settleChoices();
   if (follow) reveal(el);
 }
 
@@ -229,8 +289,9 @@ function closeStream() {
   state.stream = null;
 }
 
-async function postMessage(text, messageId) {
+async function postMessage(text, messageId, choice) {
   const body = { text, messageId };
+  if (choice) body.choice = choice;
   if (state.conversationId) body.conversationId = state.conversationId;
   let res;
   try {
@@ -254,17 +315,38 @@ async function postMessage(text, messageId) {
 
 // ---- actions ----
 
+/** Sends what the customer typed. */
 async function send(text) {
   if (!text.trim()) return;
-  const messageId = state.pending?.text === text ? state.pending.messageId : crypto.randomUUID();
-  state.pending = { text, messageId };
+  if (await deliver(text)) {
+    els.input.value = '';
+    autosize();
+  }
+}
+
+/** Sends a pressed button: its label as the text, its value as the choice. */
+async function choose(question, choice) {
+  if (question.dataset.choices !== 'open') return;
+  const buttons = [...question.querySelectorAll('.choice')];
+  for (const b of buttons) b.disabled = true;
+  const sent = await deliver(choice.label, choice.value);
+  if (sent && question.dataset.choices === 'open') settle(question, choice.label);
+  if (!sent && question.dataset.choices === 'open') for (const b of buttons) b.disabled = false;
+}
+
+/**
+ * Posts one customer message and shows it. A retry of the same text (or the same button)
+ * after a failure reuses its messageId, so the server takes it once.
+ */
+async function deliver(text, choice) {
+  const key = choice === undefined ? `text:${text}` : `choice:${choice}`;
+  const messageId = state.pending?.key === key ? state.pending.messageId : crypto.randomUUID();
+  state.pending = { key, messageId };
   showError('');
   setBusy(true);
   try {
-    const sent = await postMessage(text, messageId);
+    const sent = await postMessage(text, messageId, choice);
     state.pending = null;
-    els.input.value = '';
-    autosize();
     if (sent.conversationId !== state.conversationId) {
       state.conversationId = sent.conversationId;
       store(sent.conversationId);
@@ -283,9 +365,12 @@ async function send(text) {
         false,
       );
     }
-    if (!sent.duplicate) void expectReply(state.awaiting);
+    // An answer to a question (a rating) may get no reply: promise none.
+    if (!sent.duplicate && choice === undefined) void expectReply(state.awaiting);
+    return true;
   } catch (error) {
     showError(error.message);
+    return false;
   } finally {
     setBusy(false);
     els.input.focus();

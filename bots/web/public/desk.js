@@ -37,6 +37,18 @@ const els = {
   replyForm: $('reply-form'),
   replyInput: $('reply-input'),
   replySend: $('reply-send'),
+  editingNote: $('editing-note'),
+  editingCancel: $('editing-cancel'),
+  assist: $('assist'),
+  facts: $('assist-facts'),
+  suggestion: $('assist-suggestion'),
+  suggestionBody: $('suggestion-body'),
+  suggestionText: $('suggestion-text'),
+  suggestionSources: $('suggestion-sources'),
+  suggestionNone: $('suggestion-none'),
+  suggestionSend: $('suggestion-send'),
+  suggestionEdit: $('suggestion-edit'),
+  suggestionDismiss: $('suggestion-dismiss'),
 };
 
 const state = {
@@ -50,7 +62,17 @@ const state = {
   unread: new Set(),
   streamAbort: null,
   busy: false,
+  /** @type {Map<number, object>} the agent's card of each claimed handoff, by handoff id */
+  cards: new Map(),
+  /** Card events seen per handoff, so a card fetched before the newest event never wins. */
+  cardEvents: new Map(),
+  /** The suggestion put into the reply box with Edit: `{ handoffId, suggestionId }`. */
+  editing: null,
+  /** @type {Map<number, object[]>} lines for the agent (ratings) seen live, by handoff id */
 };
+
+/** Internal notes start with `//` (as the engine reads them). */
+const INTERNAL_NOTE = /^\s*\/\//;
 
 // ---- token ----
 
@@ -99,6 +121,11 @@ function onEvent(event, payload) {
     if (payload.handoffId === state.selected) addMessage(payload);
     else if (payload.role === 'customer') state.unread.add(payload.handoffId);
     renderList();
+  } else if (event === 'card') {
+    const id = payload.handoffId;
+    state.cardEvents.set(id, (state.cardEvents.get(id) ?? 0) + 1);
+    state.cards.set(id, payload);
+    if (id === state.selected) renderCard();
   }
 }
 
@@ -208,6 +235,7 @@ async function openHandoff(id) {
     els.conversation.replaceChildren();
     showError('');
     els.replyInput.value = '';
+    setEditing(null);
   }
   renderList();
   renderDetail();
@@ -216,11 +244,27 @@ async function openHandoff(id) {
     if (state.selected !== id) return;
     remember(handoff);
     for (const m of messages) addMessage(m);
+    if (handoff.status !== 'open') await loadCard(id);
     renderList();
     renderDetail();
   } catch (error) {
     if (!(error instanceof Unauthorized)) showError(error.message);
   }
+}
+
+/** Reads a handoff's card; a 404 means it has none (yet). */
+async function loadCard(id) {
+  const seen = state.cardEvents.get(id) ?? 0;
+  let card = null;
+  try {
+    ({ card } = await api(`/handoffs/${id}/card`));
+  } catch (error) {
+    if (error.status !== 404) throw error;
+  }
+  // A card event that arrived meanwhile is newer than this answer.
+  if ((state.cardEvents.get(id) ?? 0) !== seen) return;
+  if (card) state.cards.set(id, card);
+  else state.cards.delete(id);
 }
 
 function renderDetail() {
@@ -244,6 +288,102 @@ function renderDetail() {
         : '';
   els.note.hidden = h.status === 'claimed';
   for (const b of [els.claim, els.resolve, els.replySend]) b.disabled = state.busy;
+  if (h.status !== 'claimed' && state.editing) setEditing(null);
+  renderCard();
+}
+
+// ---- the agent's card ----
+
+const percent = (n) => `${Math.round(n * 100)}%`;
+
+/** A term and its description in the card's list; the description is HTML made here. */
+function fact(term, html) {
+  const row = document.createElement('div');
+  row.className = 'fact';
+  row.innerHTML = `<dt>${escapeHtml(term)}</dt><dd>${html}</dd>`;
+  return row;
+}
+
+function environmentLine(env) {
+  if (!env) return '';
+  const app = env.appVersion ? `app ${env.appVersion}` : null;
+  return [env.device, env.os, env.browser, app].filter(Boolean).join(' · ');
+}
+
+/** "One of 14 reports of *App crashes when opening Settings*". */
+function clusterLine(cluster) {
+  const title = `<em dir="auto">${escapeHtml(cluster.title)}</em>`;
+  return cluster.reports > 1
+    ? `One of ${cluster.reports} reports of ${title}`
+    : `The only report of ${title} so far`;
+}
+
+function ticketItem(t) {
+  const cluster = t.cluster ? `<span class="cluster-line">${clusterLine(t.cluster)}</span>` : '';
+  return `<li><span class="ticket-line"><strong>${escapeHtml(t.ref)}</strong>
+    <span class="ticket-status">${escapeHtml(t.status.replace(/[-_]/g, ' '))}</span>
+    <span dir="auto">${escapeHtml(t.summary)}</span></span>${cluster}</li>`;
+}
+
+/** Shows the selected handoff's card above the conversation: context, then the draft. */
+function renderCard() {
+  const h = state.handoffs.get(state.selected);
+  const card = h && h.status !== 'open' ? state.cards.get(h.id) : undefined;
+  els.assist.hidden = !card;
+  if (!card) return;
+  const c = card.classification;
+  const confidence =
+    typeof c.confidence === 'number'
+      ? ` <span class="confidence">${percent(c.confidence)} confidence</span>`
+      : '';
+  const rows = [
+    fact(
+      'Customer',
+      `<span dir="auto">${escapeHtml(card.customer.name || 'Customer')}</span> · ${escapeHtml(platformName(card.customer.platform))}`,
+    ),
+    fact('Classification', `<span class="badges">${badges(c)}</span>${confidence}`),
+  ];
+  const setup = environmentLine(card.environment);
+  if (setup) rows.push(fact('Setup', `<span dir="auto">${escapeHtml(setup)}</span>`));
+  rows.push(
+    fact(
+      'Open tickets',
+      card.tickets.length
+        ? `<ul class="assist-list">${card.tickets.map(ticketItem).join('')}</ul>`
+        : 'None',
+    ),
+  );
+  if (card.sections.length) {
+    const items = card.sections.map((name) => `<li dir="auto">${escapeHtml(name)}</li>`).join('');
+    rows.push(fact('Relevant docs', `<ul class="assist-list">${items}</ul>`));
+  }
+  els.facts.replaceChildren(...rows);
+
+  // A draft is for a claimed conversation: before the claim there is none, after a resolve it is moot.
+  els.suggestion.hidden = h.status !== 'claimed';
+  const s = card.suggestion;
+  els.suggestionBody.hidden = !s;
+  els.suggestionNone.hidden = Boolean(s);
+  if (!s) return;
+  if (els.suggestionText.dataset.suggestionId !== String(s.id)) {
+    els.suggestionText.dataset.suggestionId = String(s.id);
+    els.suggestionText.innerHTML = renderMarkdown(s.text, { breaks: false });
+  }
+  els.suggestionSources.textContent = s.sources.length ? `From ${s.sources.join('; ')}` : '';
+  els.suggestionSources.hidden = !s.sources.length;
+  for (const b of [els.suggestionSend, els.suggestionEdit, els.suggestionDismiss]) {
+    b.disabled = state.busy;
+  }
+}
+
+function currentSuggestion() {
+  return state.cards.get(state.selected)?.suggestion ?? null;
+}
+
+/** Marks the reply box as holding an edited suggestion (or not). */
+function setEditing(editing) {
+  state.editing = editing;
+  els.editingNote.hidden = !editing;
 }
 
 function addMessage(m) {
@@ -254,6 +394,7 @@ function addMessage(m) {
   el.className = `message ${kind}`;
   el.dataset.messageId = m.id;
   el.dataset.role = m.role;
+  el.dataset.at = m.createdAt;
   const label = {
     customer: m.author || 'Customer',
     bot: 'Bot',
@@ -268,7 +409,11 @@ function addMessage(m) {
   const meta = label
     ? `<div class="meta"><span class="author">${escapeHtml(label)}</span>${time}</div>`
     : '';
-  el.innerHTML = `${meta}<div class="bubble" dir="auto">${renderMarkdown(m.text, { breaks: m.role !== 'bot' })}</div>`;
+  // The desk sees a question's buttons (a rating) as a line; only the customer presses them.
+  const choices = m.choices?.length
+    ? `<p class="choices-preview">Buttons: <span dir="auto">${m.choices.map((c) => escapeHtml(c.label)).join(' · ')}</span></p>`
+    : '';
+  el.innerHTML = `${meta}<div class="bubble" dir="auto">${renderMarkdown(m.text, { breaks: m.role !== 'bot' })}</div>${choices}`;
   const id = Number(m.id);
   const later = [...els.conversation.children].find((c) => Number(c.dataset.messageId) > id);
   els.conversation.insertBefore(el, later ?? null);
@@ -277,6 +422,7 @@ function addMessage(m) {
   });
 }
 
+/** A line the engine posted for the agent (the customer's rating), where it falls in time. */
 function showListError(text) {
   els.listError.textContent = text;
   els.listError.hidden = !text;
@@ -299,8 +445,11 @@ function agentName() {
   return name;
 }
 
-/** Runs one agent action on the selected handoff, then shows its fresh state. */
-async function act(path, extra = {}) {
+/**
+ * Runs one agent action on the selected handoff, then shows its fresh state. Returns the
+ * answer, or false when refused; with `allowStale`, a stale suggestion returns 'stale' quietly.
+ */
+async function act(path, extra = {}, { allowStale = false } = {}) {
   const id = state.selected;
   const name = agentName();
   if (!id || !name) return false;
@@ -316,9 +465,14 @@ async function act(path, extra = {}) {
       remember(result.handoff);
       state.filter = result.handoff.status;
     }
-    return true;
+    if (result.card !== undefined) {
+      if (result.card) state.cards.set(id, result.card);
+      else state.cards.delete(id);
+    }
+    return result;
   } catch (error) {
     if (error instanceof Unauthorized) return false;
+    if (allowStale && error.code === 'stale') return 'stale';
     showError(error.message);
     // A conflict means someone else changed it: show the handoff as it is now.
     if (error.status === 409) await refreshAll().catch(() => undefined);
@@ -337,10 +491,46 @@ els.replyForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = els.replyInput.value;
   if (!text.trim()) return;
-  if (await act('reply', { text })) {
+  const editing =
+    state.editing?.handoffId === state.selected && !INTERNAL_NOTE.test(text) ? state.editing : null;
+  let sent;
+  if (editing) {
+    sent = await act(`suggestions/${editing.suggestionId}/send`, { text }, { allowStale: true });
+    // A newer draft replaced the one being edited; the text is the agent's own reply now.
+    if (sent === 'stale') sent = await act('reply', { text });
+  } else {
+    sent = await act('reply', { text });
+  }
+  if (sent) {
     els.replyInput.value = '';
+    setEditing(null);
     els.replyInput.focus();
   }
+});
+els.suggestionSend.addEventListener('click', () => {
+  const s = currentSuggestion();
+  if (s) void act(`suggestions/${s.id}/send`);
+});
+els.suggestionEdit.addEventListener('click', () => {
+  const s = currentSuggestion();
+  if (!s) return;
+  els.replyInput.value = s.text;
+  setEditing({ handoffId: state.selected, suggestionId: s.id });
+  els.replyInput.focus();
+  els.replyInput.setSelectionRange(s.text.length, s.text.length);
+});
+els.suggestionDismiss.addEventListener('click', async () => {
+  const s = currentSuggestion();
+  if (!s || !(await act(`suggestions/${s.id}/dismiss`))) return;
+  if (state.editing?.suggestionId !== s.id) return;
+  // The draft is put away: so is its text, unless the agent made it their own.
+  if (els.replyInput.value === s.text) els.replyInput.value = '';
+  setEditing(null);
+});
+els.editingCancel.addEventListener('click', () => {
+  setEditing(null);
+  els.replyInput.value = '';
+  els.replyInput.focus();
 });
 els.replyInput.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {

@@ -2,6 +2,7 @@ import { benchClusterAssignment } from './clusters.ts';
 import { benchConsole } from './console.ts';
 import { benchEmbedder } from './embedder.ts';
 import { benchPlatforms } from './platforms.ts';
+import { benchTokens } from './tokens.ts';
 import { benchDigestAndOverview } from './triage.ts';
 import { benchTurns } from './turns.ts';
 import { benchWebhooks } from './webhooks.ts';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   clusters: () => benchClusterAssignment() as Promise<Record<string, unknown>>,
   platforms: () => benchPlatforms(),
   console: () => benchConsole(),
+  tokens: () => benchTokens(),
 };
 const DEFAULT = ['turns', 'embedder'];
 

@@ -102,3 +102,57 @@ export function modelTurn(reply: string, overrides: Record<string, unknown> = {}
     ...overrides,
   };
 }
+
+/** Asking for a person, as customers phrase it; a plausible model escalates on it. */
+const WANTS_A_PERSON =
+  /\b(a person|a human|real person|talk to someone|speak to someone|someone from support)\b/i;
+
+/**
+ * What a model that followed the prompt would plausibly answer, for benchmarks that need
+ * realistic sizes rather than scripted content: a `turn_result` that quotes the first
+ * passage of the system prompt and cites its section (ESCALATE_HUMAN when the customer's
+ * newest message asks for a person); a `suggestion` drafted the same way, with that section
+ * as its source. Other requests get `defaultContent`.
+ */
+export function plausibleAnswer(body: FakeRequestBody): unknown {
+  const name = body.response_format?.json_schema?.name;
+  const system = String(body.messages?.find((m) => m.role === 'system')?.content ?? '');
+  const passage = firstPassage(system);
+  const answer = passage
+    ? `${firstSentences(passage.text, 2)} (see: ${passage.section})`
+    : 'I am not sure the docs cover that. Could you tell me a little more about what you see?';
+  if (name === 'suggestion') {
+    return {
+      reply: `Thanks for the details. ${answer}`,
+      sources: passage ? [passage.section] : [],
+      confidence: passage ? 0.7 : 0.2,
+    };
+  }
+  if (name !== 'turn_result') return JSON.parse(defaultContent(body));
+  const last = String(body.messages?.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+  const escalate = WANTS_A_PERSON.test(last);
+  return modelTurn(
+    escalate ? 'Of course. A person from the support team will take over here shortly.' : answer,
+    {
+      state: escalate ? 'ESCALATE_HUMAN' : 'CONTINUE',
+      summary: 'Customer asks how to do something in the store admin.',
+      tags: ['how-to'],
+      productArea: passage ? (passage.section.split('›')[0]?.trim() ?? null) : null,
+      confidence: passage ? 0.8 : 0.3,
+    },
+  );
+}
+
+/** The first `[1] …\n<<<\n…\n>>>` passage of a prompt, with its section name. */
+function firstPassage(system: string): { section: string; text: string } | undefined {
+  const match = /\[1\] (?:Section: )?(.+?)(?: \(file: [^)]*\))?\n<<<\n([\s\S]*?)\n>>>/.exec(system);
+  return match ? { section: match[1] as string, text: match[2] as string } : undefined;
+}
+
+function firstSentences(text: string, count: number): string {
+  const prose = text
+    .replace(/^#+ .*$/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return (prose.match(/[^.!?]+[.!?]+/g) ?? [prose]).slice(0, count).join('').trim();
+}

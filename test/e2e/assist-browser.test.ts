@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { type Switchboard, startSwitchboard } from '../../src/main.ts';
 import type { AssistCard } from '../../src/types/index.ts';
+import { CHROMIUM, LAUNCH_ARGS, SCREENSHOTS, skipBrowser } from '../helpers/browser.ts';
 import { webClient } from '../helpers/switchboard.ts';
 
 /**
@@ -20,18 +21,9 @@ import { webClient } from '../helpers/switchboard.ts';
  * Screenshots go to the OS temp dir (`switchboard-console-screenshots/`).
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-];
 const WAIT = { timeout: 15_000 };
-const SCREENSHOTS = join(tmpdir(), 'switchboard-console-screenshots');
 
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
+const skip = skipBrowser;
 
 /** Other customers' reports of the same crash, so the customer's ticket joins a cluster of 3. */
 const EARLIER_REPORTS = [

@@ -5,6 +5,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { type Switchboard, startSwitchboard } from '../../src/main.ts';
+import { CHROMIUM, LAUNCH_ARGS } from '../helpers/browser.ts';
 
 /**
  * The customer chat and the agent desk in a real Chromium, against the real server:
@@ -12,16 +13,6 @@ import { type Switchboard, startSwitchboard } from '../../src/main.ts';
  * set E2E_SCREENSHOTS=<dir> to keep screenshots of both pages.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Longest wait for anything to appear on a page. */
 const WAIT = { timeout: 15_000 };
 

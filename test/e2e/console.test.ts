@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { type Switchboard, startSwitchboard } from '../../src/main.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
+import { CHROMIUM, LAUNCH_ARGS, SCREENSHOTS, skipBrowser } from '../helpers/browser.ts';
 import { webClient } from '../helpers/switchboard.ts';
 
 /**
@@ -18,18 +19,10 @@ import { webClient } from '../helpers/switchboard.ts';
  * the OS temp dir (`switchboard-console-screenshots/`).
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-];
 const WAIT = { timeout: 15_000 };
 const SECRET = `whsec_${Buffer.from('console-test-secret-0123456789ab').toString('base64')}`;
-export const SCREENSHOTS = join(tmpdir(), 'switchboard-console-screenshots');
 
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
+const skip = skipBrowser;
 
 const REPORTS = [
   'The app crashes every time I open settings on my iPhone 14 with iOS 17, version 3.2.1',

@@ -8,23 +8,15 @@
  * (outside CI).
  */
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateMessage } from '../contract/telegram.ts';
 import { type AllPlatforms, startAllPlatforms } from '../cross-platform/world.ts';
 import { buildBlockActions } from '../fakes/slack/index.ts';
+import { CHROMIUM, LAUNCH_ARGS, SCREENSHOTS } from '../helpers/browser.ts';
 import { eventually, textOf } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-];
-const SCREENSHOTS = join(tmpdir(), 'switchboard-console-screenshots');
 const DOCS_IMAGE = join('docs', 'images', 'slack-card.png');
 const MAYA = 5_123_409_031;
 const TOMAS = 5_123_409_032;

@@ -6,6 +6,7 @@ import type { Triage } from '../../engine/triage/index.ts';
 import { CLUSTER_STATUSES, type ClusterView, type Store, URGENCIES } from '../../store/index.ts';
 import { PLATFORMS, PRIORITIES } from '../../types/index.ts';
 import { HttpError, parseOr400 } from '../errors.ts';
+import { daysQuery } from './params.ts';
 
 export interface ClusterRoutesDeps {
   store: Store;
@@ -49,14 +50,6 @@ const renameBody = z.strictObject({
     .min(1, 'title needs some words')
     .max(120, 'title may be at most 120 characters'),
   actor,
-});
-const timelineQuery = z.strictObject({
-  days: z.coerce
-    .number({ error: 'days must be a number' })
-    .int('days must be a whole number')
-    .min(1, 'days must be at least 1')
-    .max(90, 'days may be at most 90')
-    .default(30),
 });
 const resolveBody = z.strictObject({
   notify: z.boolean().default(true),
@@ -184,7 +177,7 @@ export function clusterRoutes({ store, triage }: ClusterRoutesDeps): Router {
 
   router.get('/clusters/:id/timeline', (req, res) => {
     const cluster = mustGet(parseOr400(id, req.params.id));
-    const { days } = parseOr400(timelineQuery, req.query);
+    const { days } = parseOr400(daysQuery, req.query);
     res.json({ clusterId: cluster.id, days: store.clusterViews.timeline(cluster.id, days, now()) });
   });
 

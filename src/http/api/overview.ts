@@ -1,16 +1,7 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { OverviewStore } from '../../store/overview.ts';
 import { parseOr400 } from '../errors.ts';
-
-const dailyQuery = z.strictObject({
-  days: z.coerce
-    .number({ error: 'days must be a number' })
-    .int('days must be a whole number')
-    .min(1, 'days must be at least 1')
-    .max(90, 'days may be at most 90')
-    .default(30),
-});
+import { daysQuery } from './params.ts';
 
 /**
  * Mounted under `/api` behind bearer auth, constant time in the number of tickets (read
@@ -26,7 +17,7 @@ export function overviewRoutes({ overview }: { overview: OverviewStore }): Route
     res.json(overview.get());
   });
   router.get('/overview/daily', (req, res) => {
-    const { days } = parseOr400(dailyQuery, req.query);
+    const { days } = parseOr400(daysQuery, req.query);
     res.json({ days: overview.daily(days, Date.now()) });
   });
   return router;

@@ -1,23 +1,14 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { buildStats } from '../../engine/stats.ts';
 import type { Store } from '../../store/index.ts';
 import { parseOr400 } from '../errors.ts';
+import { daysQuery } from './params.ts';
 
 export interface StatsRoutesDeps {
   store: Pick<Store, 'outcomes' | 'assist'>;
   /** `HANDOFF_SLA_MINUTES` in ms: a handoff unclaimed for longer is a breach. */
   handoffSlaMs: number;
 }
-
-const statsQuery = z.strictObject({
-  days: z.coerce
-    .number({ error: 'days must be a number' })
-    .int('days must be a whole number')
-    .min(1, 'days must be at least 1')
-    .max(90, 'days may be at most 90')
-    .default(30),
-});
 
 /**
  * `GET /stats?days=30`, mounted under `/api` behind bearer auth: per UTC day (1 to 90 days
@@ -29,7 +20,7 @@ const statsQuery = z.strictObject({
 export function statsRoutes({ store, handoffSlaMs }: StatsRoutesDeps): Router {
   const router = Router();
   router.get('/stats', (req, res) => {
-    const { days } = parseOr400(statsQuery, req.query);
+    const { days } = parseOr400(daysQuery, req.query);
     res.json(buildStats(store, { days, handoffSlaMs }));
   });
   return router;

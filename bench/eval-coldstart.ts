@@ -6,7 +6,7 @@
  * re-homing barely start below a few hundred, so this measures the live assignment mostly.
  */
 import { mulberry32 } from '../src/random.ts';
-import { type EvalOptions, type EvalReport, evaluateClustering } from './eval-clusters.ts';
+import { type EvalOptions, type EvalReport, evaluateClustering } from './cluster-eval.ts';
 import { type Dataset, shuffled } from './eval-data.ts';
 
 /** One subset size: K intents, M messages of each. */

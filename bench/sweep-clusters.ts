@@ -11,8 +11,8 @@
  */
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { type EvalReport, evaluateClustering } from './cluster-eval.ts';
 import { embedderFromSpec } from './embedders.ts';
-import { type EvalReport, evaluateClustering } from './eval-clusters.ts';
 import { evaluateColdStart } from './eval-coldstart.ts';
 import { readDataset } from './eval-data.ts';
 import { type SettingsOverride, withOverride } from './settings-override.ts';

@@ -1,5 +1,22 @@
 import type { Db } from './db.ts';
-import type { TicketFilter } from './tickets.ts';
+
+/** Filters of `GET /api/tickets`. */
+export interface TicketFilter {
+  status?: string;
+  priority?: string;
+  category?: string;
+  productArea?: string;
+  platform?: string;
+  clusterId?: number;
+  /** Words of the summary or the canonical phrase, all of them (any form: crash, crashes). */
+  q?: string;
+  /** Created at or after, epoch ms. */
+  from?: number;
+  /** Created before, epoch ms. */
+  to?: number;
+  limit?: number;
+  offset?: number;
+}
 
 /** Most phrases a search keeps; the rest of a long query adds little and costs a doclist each. */
 const MAX_PHRASES = 8;

@@ -1,6 +1,9 @@
 import type { Environment, Platform, Priority, Sentiment } from '../types/index.ts';
 import type { Db } from './db.ts';
-import { planTicketList } from './ticket-list.ts';
+import { planTicketList, type TicketFilter } from './ticket-list.ts';
+
+export type { TicketFilter } from './ticket-list.ts';
+
 import { vectorBlob } from './vector-blob.ts';
 
 /**
@@ -49,24 +52,6 @@ export type NewTicket = Omit<
   /** The embedding clustering used (of the canonical phrase). */
   vector?: Float32Array;
 };
-
-/** Filters of `GET /api/tickets`. */
-export interface TicketFilter {
-  status?: string;
-  priority?: string;
-  category?: string;
-  productArea?: string;
-  platform?: string;
-  clusterId?: number;
-  /** Words of the summary or the canonical phrase, all of them (any form: crash, crashes). */
-  q?: string;
-  /** Created at or after, epoch ms. */
-  from?: number;
-  /** Created before, epoch ms. */
-  to?: number;
-  limit?: number;
-  offset?: number;
-}
 
 /** What a person may change on a ticket (`PATCH /api/tickets/:ref`). */
 export interface TicketFields {

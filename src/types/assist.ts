@@ -1,7 +1,6 @@
-import type { Platform } from './channel.ts';
 import type { Classification } from './classification.ts';
-import type { StoredMessage } from './conversation.ts';
 import type { Environment } from './environment.ts';
+import type { Platform } from './platform.ts';
 
 /**
  * A reply drafted for the agent from the docs and the conversation. It reaches the customer
@@ -47,16 +46,6 @@ export interface AssistCard {
   suggestion: Suggestion | null;
 }
 
-/**
- * A button the customer can press (a rating from 1 to 5). `value` is opaque to adapters and
- * signed by the engine: an adapter hands it back as {@link InboundChoice} when pressed, and a
- * value the engine did not sign does nothing.
- */
-export interface Choice {
-  label: string;
-  value: string;
-}
-
 /** The customer's verdict on a resolved conversation, as `conversation.rated` carries it. */
 export interface Rating {
   id: number;
@@ -74,7 +63,3 @@ export interface Rating {
 /** The messages a desk shows for a rating: "Rated 4/5: quick and clear". */
 export const ratingLine = (r: Pick<Rating, 'score' | 'comment'>): string =>
   `The customer rated this conversation ${r.score}/5${r.comment ? `: “${r.comment}”` : '.'}`;
-
-/** A stored message's choices (the buttons it was sent with), if any. */
-export const choicesOf = (m: Pick<StoredMessage, 'meta'>): Choice[] =>
-  Array.isArray(m.meta?.choices) ? (m.meta.choices as Choice[]) : [];

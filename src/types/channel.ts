@@ -1,9 +1,20 @@
-import type { Choice } from './assist.ts';
-import type { ConversationView } from './conversation.ts';
+import type { StoredMessage } from './conversation.ts';
+import type { HandoffStatus } from './handoff.ts';
+import type { Platform } from './platform.ts';
 
-/** The platforms a customer can write from. `web` is the built-in chat page. */
-export const PLATFORMS = ['web', 'slack', 'discord', 'telegram'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/**
+ * A button the customer can press (a rating from 1 to 5). `value` is opaque to adapters and
+ * signed by the engine: an adapter hands it back as `InboundMessage.choice` when pressed,
+ * and a value the engine did not sign does nothing.
+ */
+export interface Choice {
+  label: string;
+  value: string;
+}
+
+/** A stored message's choices (the buttons it was sent with), if any. */
+export const choicesOf = (m: Pick<StoredMessage, 'meta'>): Choice[] =>
+  Array.isArray(m.meta?.choices) ? (m.meta.choices as Choice[]) : [];
 
 /**
  * One customer message as every adapter hands it to the engine.
@@ -92,3 +103,16 @@ export type ChannelErrorCode =
   /** No answer at all: refused connection, reset, timeout. */
   | 'network'
   | 'unknown';
+
+/** A conversation as its customer sees it: what the web chat shows. */
+export interface ConversationView {
+  id: string;
+  /** `open` until the bot or an agent resolved it; a new message reopens it. */
+  status: 'open' | 'closed';
+  /** The handoff that is not resolved yet, if a person has (or is about to have) the chat. */
+  handoff: { id: number; status: HandoffStatus; agent: string | null } | null;
+  /** Messages after `afterId`, oldest first (at most 200), internal notes left out. */
+  messages(afterId?: number): StoredMessage[];
+  /** The stored message a platform message id became, e.g. to answer a repeated web POST. */
+  byPlatformId(platformMessageId: string): StoredMessage | undefined;
+}

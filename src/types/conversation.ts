@@ -1,5 +1,3 @@
-import type { HandoffStatus } from './handoff.ts';
-
 /** Who wrote a stored message. */
 export type MessageRole = 'customer' | 'bot' | 'agent' | 'system';
 
@@ -21,17 +19,4 @@ export const isInternalNote = (m: StoredMessage): boolean => m.meta?.internal ==
 export interface HistoryLine {
   role: 'customer' | 'bot' | 'agent';
   text: string;
-}
-
-/** A conversation as its customer sees it: what the web chat shows. */
-export interface ConversationView {
-  id: string;
-  /** `open` until the bot or an agent resolved it; a new message reopens it. */
-  status: 'open' | 'closed';
-  /** The handoff that is not resolved yet, if a person has (or is about to have) the chat. */
-  handoff: { id: number; status: HandoffStatus; agent: string | null } | null;
-  /** Messages after `afterId`, oldest first (at most 200), internal notes left out. */
-  messages(afterId?: number): StoredMessage[];
-  /** The stored message a platform message id became, e.g. to answer a repeated web POST. */
-  byPlatformId(platformMessageId: string): StoredMessage | undefined;
 }

@@ -1,8 +1,8 @@
 import type { AssistCard } from './assist.ts';
-import type { Platform } from './channel.ts';
 import type { Classification } from './classification.ts';
 import type { StoredMessage } from './conversation.ts';
 import type { Digest } from './digest.ts';
+import type { Platform } from './platform.ts';
 
 export type HandoffStatus = 'open' | 'claimed' | 'resolved';
 

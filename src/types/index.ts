@@ -11,3 +11,4 @@ export * from './conversation.ts';
 export * from './digest.ts';
 export * from './environment.ts';
 export * from './handoff.ts';
+export * from './platform.ts';

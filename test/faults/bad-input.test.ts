@@ -87,11 +87,10 @@ const platformAnswer = ({ req, res }: Outcome) =>
   (req.path === TELEGRAM_WEBHOOK && res.status === 401) ||
   (req.raw !== undefined && res.status === 0);
 
-/** The reason in a refusal's body: `{ error, message }`, or the delivery log's `{ error: { code, message } }`. */
+/** The reason in a refusal's body: `{ error, message }`. */
 function reasonOf(body: string): string | undefined {
   try {
-    const parsed = JSON.parse(body) as { message?: unknown; error?: { message?: unknown } };
-    const reason = parsed.message ?? parsed.error?.message;
+    const reason = (JSON.parse(body) as { message?: unknown }).message;
     return typeof reason === 'string' && reason.length > 0 ? reason : undefined;
   } catch {
     return undefined;

@@ -6,6 +6,7 @@ import {
   type WebhookDispatcher,
 } from '../../src/engine/webhooks/dispatcher.ts';
 import { webhookRoutes } from '../../src/http/api/webhooks.ts';
+import { errorHandler } from '../../src/http/errors.ts';
 import { createStore, type Store } from '../../src/store/index.ts';
 import { WebhookStore } from '../../src/store/webhooks.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.ts';
@@ -44,6 +45,8 @@ beforeEach(async () => {
 
   const app = express();
   app.use('/api', webhookRoutes({ webhooks, dispatcher }));
+  // Refusals are answered as the app answers them (errors.ts).
+  app.use(errorHandler(silentLogger));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
@@ -81,7 +84,8 @@ interface ApiJson {
   total: number;
   limit: number;
   offset: number;
-  error: { code: string; message: string };
+  error: string;
+  message: string;
 }
 
 async function call(path: string, method = 'GET'): Promise<{ status: number; body: ApiJson }> {
@@ -130,7 +134,7 @@ describe('webhook delivery API', () => {
     expect((await get('/webhooks/deliveries?status=lost')).status).toBe(400);
     const bad = await get('/webhooks/deliveries?limit=0');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.code).toBe('invalid_query');
+    expect(bad.body.error).toBe('invalid_query');
   });
 
   it('replays a failed delivery: pending again, sent again with the same webhook-id', async () => {
@@ -158,10 +162,10 @@ describe('webhook delivery API', () => {
   it('answers 404 for an unknown delivery and 400 for a non-numeric id', async () => {
     const unknown = await post('/webhooks/deliveries/9999/replay');
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe('not_found');
+    expect(unknown.body.error).toBe('not_found');
     const bad = await post('/webhooks/deliveries/abc/replay');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.code).toBe('invalid_id');
+    expect(bad.body.error).toBe('invalid_id');
     expect((await get('/webhooks/deliveries/12x')).status).toBe(400);
   });
 

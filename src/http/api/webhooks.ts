@@ -1,4 +1,4 @@
-import { type Response, Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { WebhookDispatcher } from '../../engine/webhooks/dispatcher.ts';
 import { EVENT_TYPES } from '../../store/events.ts';
@@ -7,6 +7,7 @@ import {
   type WebhookDeliveryWithAttempts,
   type WebhookStore,
 } from '../../store/webhooks.ts';
+import { HttpError } from '../errors.ts';
 
 /** What the webhook routes need: the delivery log and a dispatcher to wake. */
 export interface WebhookRoutesDeps {
@@ -30,7 +31,7 @@ const numericId = /^[1-9][0-9]{0,15}$/;
  * - `POST /webhooks/deliveries/:id/replay`: pending again now, fresh retry schedule.
  * - `POST /webhooks/events/:eventId/replay`: the event again to every subscribed endpoint,
  *   including endpoints added after it was created.
- * Times are ISO strings. Errors are `{ error: { code, message } }`.
+ * Times are ISO strings. Errors are the API's `{ error, message }` (see errors.ts).
  */
 export function webhookRoutes({ webhooks, dispatcher }: WebhookRoutesDeps): Router {
   const router = Router();
@@ -40,7 +41,7 @@ export function webhookRoutes({ webhooks, dispatcher }: WebhookRoutesDeps): Rout
     if (!query.success) {
       const issue = query.error.issues[0];
       const field = String(issue?.path[0] ?? 'query');
-      return fail(res, 400, 'invalid_query', `${field}: ${issue?.message ?? 'is invalid'}`);
+      throw new HttpError(400, 'invalid_query', `${field}: ${issue?.message ?? 'is invalid'}`);
     }
     const { status, type, limit, offset } = query.data;
     const page = webhooks.list({ status, type, limit, offset });
@@ -48,36 +49,30 @@ export function webhookRoutes({ webhooks, dispatcher }: WebhookRoutesDeps): Rout
   });
 
   router.get('/webhooks/deliveries/:id', (req, res) => {
-    if (!numericId.test(req.params.id)) return badId(res);
+    if (!numericId.test(req.params.id)) throw badId();
     const delivery = webhooks.get(Number(req.params.id));
-    if (!delivery) return fail(res, 404, 'not_found', 'No such delivery');
+    if (!delivery) throw new HttpError(404, 'not_found', 'No such delivery');
     res.json({ delivery: toJson(delivery) });
   });
 
   router.post('/webhooks/deliveries/:id/replay', (req, res) => {
-    if (!numericId.test(req.params.id)) return badId(res);
+    if (!numericId.test(req.params.id)) throw badId();
     const delivery = webhooks.replay(Number(req.params.id));
-    if (!delivery) return fail(res, 404, 'not_found', 'No such delivery');
+    if (!delivery) throw new HttpError(404, 'not_found', 'No such delivery');
     dispatcher.kick();
     res.status(202).json({ delivery: toJson(delivery) });
   });
 
   router.post('/webhooks/events/:eventId/replay', (req, res) => {
     const deliveries = dispatcher.replayEvent(req.params.eventId);
-    if (!deliveries) return fail(res, 404, 'not_found', 'No such event');
+    if (!deliveries) throw new HttpError(404, 'not_found', 'No such event');
     res.status(202).json({ deliveries: deliveries.map(toJson) });
   });
 
   return router;
 }
 
-function badId(res: Response): void {
-  fail(res, 400, 'invalid_id', 'The delivery id must be a positive integer');
-}
-
-function fail(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
-}
+const badId = () => new HttpError(400, 'invalid_id', 'The delivery id must be a positive integer');
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

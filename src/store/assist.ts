@@ -149,6 +149,13 @@ export class AssistStore {
     );
   }
 
+  /** Puts a suggestion back as current and unused (its send was refused). */
+  unuse(id: number): void {
+    this.db
+      .prepare('UPDATE suggestions SET use = NULL, used_by = NULL, used_at = NULL WHERE id = ?')
+      .run(id);
+  }
+
   /** Asks once: false when this resolution (`askedFor`) was asked about already. */
   ask(r: {
     conversationId: string;

@@ -154,15 +154,45 @@ describe('the agent card, drafted replies and the customer verdict', () => {
     const { body } = await webClient(sb.url).send('How do I reset my password?');
     conversationId = body.conversationId;
     await sb.engine.idle();
+    const before = (await stats()).totals as unknown as { conversations: number };
     await say('Thanks, that solved it!');
-    expect(
-      choicesOf(messages().at(-1) as NonNullable<ReturnType<typeof messages>[number]>),
-    ).toHaveLength(5);
-    await say('5 great answer');
+    const asked = () => messages().filter((m) => choicesOf(m).length > 0);
+    expect(asked()).toHaveLength(1);
+    // A new message that happens to start with a digit is not a rating: it gets an answer.
+    await say('2 of my devices no longer sync photos');
+    expect((await stats()).csatByAgent.some((r) => r.agent === null)).toBe(false);
+    expect(messages().at(-1)?.role).toBe('bot');
+
+    await say('5 - great answer');
     const s = await stats();
     expect(s.csatByAgent).toContainEqual(
       expect.objectContaining({ agent: null, rated: 1, average: 5 }),
     );
     expect(messages().at(-1)?.text).toMatch(/thank you for your rating/i);
+    // Thanking again resolves the conversation again, but the customer is not asked twice.
+    await say('Thanks again!');
+    expect(asked()).toHaveLength(1);
+    // The rating itself is not a conversation of its own in the stats.
+    const after = (await stats()).totals as unknown as { conversations: number };
+    expect(after.conversations - before.conversations).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps the remark after a rating as its comment, and still answers it', async () => {
+    const { body } = await webClient(sb.url).send('How do I reset my password?');
+    conversationId = body.conversationId;
+    await sb.engine.idle();
+    await say('Thanks, that solved it!');
+    await say('4');
+    await say('Also the CSV export is broken on my laptop');
+    const rating = sb.store.events
+      .list({ type: 'conversation.rated', limit: 100 })
+      .map((e) => e.data.rating as { conversationId: string; comment: string | null })
+      .filter((r) => r.conversationId === conversationId)
+      .at(-1);
+    expect(rating?.comment).toBe('Also the CSV export is broken on my laptop');
+    // The remark was not swallowed: the bot answered it like any message.
+    const last = messages().at(-1);
+    expect(last?.role).toBe('bot');
+    expect(last?.text).not.toMatch(/passed that on/i);
   });
 });

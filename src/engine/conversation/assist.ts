@@ -80,6 +80,12 @@ export function createAssist(ctx: AssistContext): Assist {
       const sections = [...new Set(knowledge.map((hit) => hit.section))].slice(0, CARD_SECTIONS);
       store.assist.saveCard(h.id, sections);
     }
+    // No model call for a handoff that was resolved meanwhile.
+    const still = store.handoffs.get(h.id);
+    if (still?.status !== 'claimed') {
+      if (still) await show(still);
+      return;
+    }
     // The card is shown even when no draft could be written.
     const drafted = await ctx.assistant.suggest({ history, knowledge }).catch((error: unknown) => {
       logger.warn({ err: error, handoffId: h.id }, 'suggestion failed');
@@ -179,11 +185,12 @@ export function createAssist(ctx: AssistContext): Assist {
     card: cardOf,
     claimed: (h) => schedule(h, true),
     refresh(h) {
-      if (store.assist.card(h.id)) schedule(h, false);
+      // Also while the first draft runs (its card is saved after the lookup): one more after it.
+      if (running.has(h.id) || store.assist.card(h.id)) schedule(h, false);
     },
     async resolved(h) {
-      await running.get(h.id);
-      if (store.assist.card(h.id)) await show(h);
+      // A draft still running sees the resolution and shows the card itself; no waiting on it.
+      if (!running.has(h.id) && store.assist.card(h.id)) await show(h);
     },
     async send(handoffId, suggestionId, agent, text) {
       const checked = check(handoffId, suggestionId);
@@ -194,7 +201,11 @@ export function createAssist(ctx: AssistContext): Assist {
       const how = body === suggestion.text.trim() ? 'sent' : 'edited';
       if (!store.assist.use(suggestionId, how, agent.id)) return { ok: false, reason: 'stale' };
       const sent = await ctx.reply(handoffId, agent, body);
-      if (!sent.ok) return sent;
+      if (!sent.ok) {
+        // Not sent (resolved in between): the draft is as it was, and counts as unused.
+        store.assist.unuse(suggestionId);
+        return sent;
+      }
       logger.info({ handoffId, suggestionId, use: how, agentId: agent.id }, 'suggestion used');
       await show(checked.handoff);
       return { ok: true };

@@ -166,10 +166,22 @@ export class Engine extends EventEmitter<EngineEvents> {
    */
   async handle(msg: InboundMessage): Promise<boolean> {
     const { store, sessionTtlMs } = this.deps;
-    // Counted for the stats in the commit that accepts it, so a retried delivery never is.
+    // A button is the customer's to press: in a shared thread a bystander's press is not taken.
+    if (msg.choice !== undefined) {
+      const customer = store.conversations.get(msg.conversationId)?.authorId;
+      if (customer !== undefined && customer !== msg.author.id) {
+        this.deps.logger.info(
+          { platform: msg.platform },
+          'a button press by someone else than the customer was ignored',
+        );
+        return false;
+      }
+    }
+    // Counted for the stats in the commit that accepts it, so a retried delivery never is;
+    // an answer to the rating question is not a new conversation.
     const stored = store.transaction(() => {
       const accepted = store.conversations.acceptInbound(msg, sessionTtlMs);
-      if (accepted) {
+      if (accepted && !this.verdicts.isAnswer(msg)) {
         store.outcomes.customerMessage(msg.conversationId, accepted.createdAt, sessionTtlMs);
       }
       return accepted;

@@ -12,8 +12,8 @@ import {
 } from '../../types/index.ts';
 import { redactPII } from '../redact.ts';
 
-/** How long after the question a bare "4" still answers it. */
-const ANSWER_WINDOW_MS = 3 * 86_400_000;
+/** How long after the question a typed "4" still answers it; and how long before asking again. */
+const ANSWER_WINDOW_MS = 86_400_000;
 /** How long after a button a message is taken as the rating's comment. */
 const COMMENT_WINDOW_MS = 15 * 60_000;
 const MAX_COMMENT_CHARS = 500;
@@ -22,10 +22,12 @@ export const RATING_QUESTION =
   'How did we do? Press a button, or reply with a number from 1 (poor) to 5 (great); you can add a comment after it.';
 const THANKS = 'Thank you for rating us! If you would like to add a comment, just reply here.';
 const THANKS_WITH_COMMENT = 'Thank you for your rating and your comment!';
-const COMMENT_THANKS = "Thanks, I've passed that on to the team.";
 
-/** "4", "4/5", "5 - quick and clear", "3: slow" (and nothing else) answer the question. */
-const TYPED = /^\s*([1-5])(?:\s*\/\s*5)?(?![\d.])(?:[\s,.:;!)–—-]+([\s\S]*))?$/;
+/**
+ * "4", "4/5", "5!", "5 - quick and clear", "3: slow" answer the question; "2 of my devices
+ * stopped syncing" is a new message, not a rating (a comment needs its separator).
+ */
+const TYPED = /^\s*([1-5])(?:\s*\/\s*5)?\s*(?:[.!]*\s*$|[,:;–—-]\s*([\s\S]+)$)/;
 
 export interface VerdictContext {
   store: Store;
@@ -51,12 +53,23 @@ export interface Verdicts {
     handoff: Handoff | null,
   ): Promise<boolean>;
   /**
-   * Takes a customer message that answers the question (a pressed button, a typed number,
-   * or the comment that follows a button); true when it did, so no turn runs for it. A
-   * button value the engine did not sign does nothing (and runs no turn either).
+   * Takes a customer message that answers the question (a pressed button or a typed number);
+   * true when it did, so no turn runs for it. A button value the engine did not sign does
+   * nothing (and runs no turn either). The first message after a rating without a comment,
+   * within 15 minutes and not a question, is kept as its comment and still answered as usual
+   * (it may be a new problem): false.
    */
   receive(msg: InboundMessage): Promise<boolean>;
+  /**
+   * Whether an accepted message answers a question (a press, a typed number, the comment):
+   * not the start of a new conversation for the stats. Synchronous and cheap.
+   */
+  isAnswer(msg: InboundMessage): boolean;
 }
+
+/** A remark (not a question) right after a rating that came without a comment. */
+const commentOpen = (r: { commentUntil: number | null }, msg: InboundMessage): boolean =>
+  r.commentUntil !== null && r.commentUntil > Date.now() && !msg.text.includes('?');
 
 export function createVerdicts(ctx: VerdictContext): Verdicts {
   const { store, logger } = ctx;
@@ -78,15 +91,10 @@ export function createVerdicts(ctx: VerdictContext): Verdicts {
     return timingSafeEqual(expected, given) ? { id, score } : undefined;
   };
 
-  async function record(
-    rating: Rating,
-    score: number,
-    comment: string | null,
-    byButton: boolean,
-  ): Promise<void> {
+  async function record(rating: Rating, score: number, comment: string | null): Promise<void> {
     const now = Date.now();
     const rated = store.transaction(() => {
-      const until = byButton && !comment ? now + COMMENT_WINDOW_MS : null;
+      const until = comment ? null : now + COMMENT_WINDOW_MS;
       if (!store.assist.rate(rating.id, score, comment, until, now)) return undefined;
       const saved = store.assist.rating(rating.id) as Rating;
       store.events.append('conversation.rated', ratedEventData(saved), now);
@@ -117,6 +125,8 @@ export function createVerdicts(ctx: VerdictContext): Verdicts {
 
   return {
     async ask(conversationId, platform, askedFor, handoff) {
+      // Once a day at most: "thanks" after a rating resolves the conversation again.
+      if (store.assist.latest(conversationId, Date.now() - ANSWER_WINDOW_MS)) return false;
       const agent =
         handoff?.agentId && handoff.agentName
           ? { id: handoff.agentId, name: handoff.agentName }
@@ -135,11 +145,11 @@ export function createVerdicts(ctx: VerdictContext): Verdicts {
     },
 
     async receive(msg) {
+      // Only the customer asked may answer: in a shared thread anyone can write or press.
+      const customer = store.conversations.get(msg.conversationId)?.authorId;
       if (msg.choice !== undefined) {
         const pressed = verify(msg.choice);
         const rating = pressed && store.assist.rating(pressed.id);
-        // Only the customer asked may answer: in a shared channel thread anyone can press.
-        const customer = store.conversations.get(msg.conversationId)?.authorId;
         if (
           !pressed ||
           !rating ||
@@ -152,24 +162,20 @@ export function createVerdicts(ctx: VerdictContext): Verdicts {
           );
           return true;
         }
-        if (rating.score === null) await record(rating, pressed.score, null, true);
+        if (rating.score === null) await record(rating, pressed.score, null);
         return true;
       }
+      if (customer !== msg.author.id) return false;
       const latest = store.assist.latest(msg.conversationId, Date.now() - ANSWER_WINDOW_MS);
       if (!latest) return false;
       if (latest.score === null) {
         const typed = TYPED.exec(msg.text);
         if (!typed) return false;
         const comment = redactPII(typed[2]?.trim() ?? '').slice(0, MAX_COMMENT_CHARS) || null;
-        await record(latest, Number(typed[1]), comment, false);
+        await record(latest, Number(typed[1]), comment);
         return true;
       }
-      // A comment after a button: a plain remark, not a new question.
-      if (
-        latest.commentUntil !== null &&
-        latest.commentUntil > Date.now() &&
-        !msg.text.includes('?')
-      ) {
+      if (commentOpen(latest, msg)) {
         const comment = redactPII(msg.text.trim()).slice(0, MAX_COMMENT_CHARS);
         const now = Date.now();
         store.transaction(() => {
@@ -181,11 +187,16 @@ export function createVerdicts(ctx: VerdictContext): Verdicts {
           );
         });
         ctx.onCommit();
-        await ctx.say(msg.conversationId, COMMENT_THANKS);
         await tellAgent({ ...latest, comment });
-        return true;
       }
       return false;
+    },
+
+    isAnswer(msg) {
+      if (msg.choice !== undefined) return true;
+      const latest = store.assist.latest(msg.conversationId, Date.now() - ANSWER_WINDOW_MS);
+      if (!latest) return false;
+      return latest.score === null ? TYPED.test(msg.text) : commentOpen(latest, msg);
     },
   };
 }

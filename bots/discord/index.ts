@@ -116,6 +116,17 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChannelAdapt
     if (!botId) return;
     const route = routePress(interaction, botId);
     let failure: Error | undefined;
+    // In a thread anyone may press; the buttons are the customer's (the engine ignores others).
+    const customer =
+      route.kind === 'press'
+        ? hooks.conversation(route.inbound.conversationId)?.customerId
+        : undefined;
+    if (route.kind === 'press' && customer !== undefined && customer !== route.inbound.author.id) {
+      const refused = await acknowledgeDiscordPress(interaction, NOT_THEIRS);
+      if (refused)
+        log.warn({ err: refused, interactionId: interaction.id }, 'could not answer a press');
+      return;
+    }
     if (route.kind === 'press') {
       const { conversationId } = route.inbound;
       try {

@@ -109,6 +109,8 @@ export interface ConversationView {
   id: string;
   /** `open` until the bot or an agent resolved it; a new message reopens it. */
   status: 'open' | 'closed';
+  /** The platform user id of the customer it belongs to (who may press its buttons). */
+  customerId: string;
   /** The handoff that is not resolved yet, if a person has (or is about to have) the chat. */
   handoff: { id: number; status: HandoffStatus; agent: string | null } | null;
   /** Messages after `afterId`, oldest first (at most 200), internal notes left out. */

@@ -59,6 +59,26 @@ describe('a Discord customer rates the help they got, through the real app', () 
     expect(labels).toEqual(['1', '2', '3', '4', '5']);
     expect((await stats()).totals.csat.rated).toBe(0);
 
+    // Someone else in the thread presses first: told the buttons are not theirs, nothing counted.
+    const lurker = {
+      id: '990000000000000001',
+      username: 'lurker',
+      discriminator: '0',
+      global_name: 'Lurker',
+      avatar: null,
+    };
+    const member = fake.world.members.get(fake.world.customer.id);
+    if (member) fake.world.members.set(lurker.id, member);
+    const bystander = fake.pressButton({ messageId: asked.message.id, label: '1', user: lurker });
+    await expect
+      .poll(() =>
+        fake.rest.interactions.callbacks.items.some((c) => c.interactionId === bystander.id),
+      )
+      .toBe(true);
+    await sb.engine.idle();
+    expect(fake.world.messages.get(asked.message.id)?.components?.length).toBeGreaterThan(0);
+    expect((await stats()).totals.csat.rated).toBe(0);
+
     const press = fake.pressButton({ messageId: asked.message.id, label: '4' });
     await fake.waitFor(
       (s) => s.channelId === thread && /Thank you for rating us/.test(s.body.content ?? ''),
@@ -66,15 +86,15 @@ describe('a Discord customer rates the help they got, through the real app', () 
     );
     // The engine thanks them while the adapter takes the buttons away.
     await expect.poll(() => fake.world.messages.get(asked.message.id)?.components).toEqual([]);
-    expect(fake.rest.interactions.callbacks.items).toMatchObject([
-      { interactionId: press.id, type: 7 },
-    ]);
+    expect(
+      fake.rest.interactions.callbacks.items.filter((c) => c.interactionId === press.id),
+    ).toMatchObject([{ interactionId: press.id, type: 7 }]);
 
     // The same press delivered again (a second instance during a deploy): taken once.
     fake.dispatch('INTERACTION_CREATE', press);
     await expect
       .poll(() => fake.rest.calls.items.filter((c) => c.route.includes('/interactions/')).length)
-      .toBe(2);
+      .toBe(3);
     await sb.engine.idle();
     const thanks = fake.sent.filter((s) => /Thank you for rating us/.test(s.body.content ?? ''));
     expect(thanks).toHaveLength(1);

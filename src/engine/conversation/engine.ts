@@ -237,6 +237,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return {
       id: conversation.id,
       status: conversation.status,
+      customerId: conversation.authorId,
       handoff: handoff
         ? { id: handoff.id, status: handoff.status, agent: handoff.agentName }
         : null,

@@ -54,12 +54,13 @@ export function createWebAdapter(config: WebAdapterConfig): WebAdapter {
   const streams = new WebStreams();
   let hooks: AdapterHooks | undefined;
   const router = Router()
-    .use(express.static(PUBLIC_DIR, { index: 'chat.html' }))
-    .get('/desk', (_req, res) => res.sendFile(join(PUBLIC_DIR, 'desk.html')))
+    // Before the static files: `/console` is also their folder, which would answer a redirect.
     .get('/console', (_req, res) => {
       res.set('content-security-policy', CONSOLE_POLICY);
       res.sendFile(join(PUBLIC_DIR, 'console', 'console.html'));
     })
+    .use(express.static(PUBLIC_DIR, { index: 'chat.html' }))
+    .get('/desk', (_req, res) => res.sendFile(join(PUBLIC_DIR, 'desk.html')))
     .use('/console/vendor', express.static(UPLOT_DIR, { index: false }))
     .use(chatRoutes(() => hooks, streams))
     .use(deskRoutes(config.deskActions, config.adminToken));

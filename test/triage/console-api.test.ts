@@ -150,6 +150,15 @@ describe('the console API', () => {
     expect((await fetch(`${sb.url}/api/stream`)).status).toBe(401);
   });
 
+  it('serves the console page itself, at /console, under a self-only content policy', async () => {
+    const res = await fetch(`${sb.url}/console`, { redirect: 'manual' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(await res.text()).toContain('/console/app.js');
+    const chart = await fetch(`${sb.url}/console/vendor/uPlot.esm.js`);
+    expect(chart.status).toBe(200);
+  });
+
   it('shows a stored digest as the Slack messages that post it', async () => {
     const stored = sb.triage.publishDigest({ since: 0, until: Date.now() + 1, topN: 5 });
     const { status, body } = await call<{

@@ -94,7 +94,10 @@ export function chatRoutes(hooks: () => AdapterHooks | undefined, streams: WebSt
     if (!webConversationId.isValid(id))
       throw new HttpError(400, 'invalid_request', 'not a web conversation id');
     const after = parseOr400(afterSchema, req.query.after);
-    const backlog = engine().conversation(id)?.messages(after) ?? [];
+    // As the messages route: a stream only for a conversation that exists.
+    const conversation = engine().conversation(id);
+    if (!conversation) throw new HttpError(404, 'not_found', 'no such conversation');
+    const backlog = conversation.messages(after);
     openStream(res);
     // Followed before the backlog is written, in the same tick: nothing falls in between.
     streams.follow(id, res);

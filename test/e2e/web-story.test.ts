@@ -227,6 +227,11 @@ describe('the web chat story, through the HTTP API', () => {
     expect(JSON.stringify(await read.json())).not.toContain('Main St');
     const stream = await fetch(`${sb.url}/web/conversations/telegram:4242/stream`);
     expect(stream.status).toBe(400);
+    // A well-formed web id that names no conversation opens no stream either.
+    const unknown = await fetch(
+      `${sb.url}/web/conversations/web:0123456789abcdef0123456789abcdef/stream`,
+    );
+    expect(unknown.status).toBe(404);
   });
 
   it('answers malformed input with a 400 and a reason, never a 500', async () => {

@@ -255,7 +255,7 @@ export const WEB_ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/web/conversations/:id/stream',
     admin: false,
-    // Any web id opens a stream, so the one that is not broken is not a web id.
+    // A stream opens only for an existing web conversation; this id is not a web one (400).
     id: 'telegram:4242',
     query: { after: '0' },
     numbers: ['after'],

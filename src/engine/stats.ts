@@ -174,8 +174,7 @@ function period(
     botResolved,
     handedOff,
     ticketed,
-    deflectionRate:
-      conversations > 0 ? Math.round((botResolved / conversations) * 1000) / 1000 : null,
+    deflectionRate: rate(botResolved, conversations),
     handoffs: handoffStats(handoffs, slaMs, now),
     suggestions: suggestionStats(assisted.suggestions),
     csat: csat(assisted.ratings),

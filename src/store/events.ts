@@ -28,6 +28,20 @@ export function newEventId(now = Date.now()): string {
   return `msg_${now.toString(36).padStart(9, '0')}${randomBytes(8).toString('hex')}`;
 }
 
+interface EventRow {
+  id: string;
+  type: EventType;
+  payload: string;
+  created_at: number;
+}
+
+const toEvent = (r: EventRow): OutboxEvent => ({
+  id: r.id,
+  type: r.type,
+  data: JSON.parse(r.payload) as Record<string, unknown>,
+  createdAt: r.created_at,
+});
+
 /**
  * The event outbox. `append` must be called inside the transaction of the change the
  * event reports, so the change and its event commit together or not at all.
@@ -45,19 +59,11 @@ export class EventStore {
 
   list(options: { type?: EventType; after?: string; limit?: number } = {}): OutboxEvent[] {
     return this.db
-      .prepare<
-        { type: string | null; after: string; limit: number },
-        { id: string; type: EventType; payload: string; created_at: number }
-      >(
+      .prepare<{ type: string | null; after: string; limit: number }, EventRow>(
         'SELECT * FROM events WHERE (@type IS NULL OR type = @type) AND id > @after ORDER BY id LIMIT @limit',
       )
       .all({ type: options.type ?? null, after: options.after ?? '', limit: options.limit ?? 100 })
-      .map((r) => ({
-        id: r.id,
-        type: r.type,
-        data: JSON.parse(r.payload) as Record<string, unknown>,
-        createdAt: r.created_at,
-      }));
+      .map(toEvent);
   }
 
   /**
@@ -66,20 +72,11 @@ export class EventStore {
    */
   committedAfter(seq: number, limit = 500): Array<OutboxEvent & { seq: number }> {
     return this.db
-      .prepare<
-        [number, number],
-        { seq: number; id: string; type: EventType; payload: string; created_at: number }
-      >(
+      .prepare<[number, number], EventRow & { seq: number }>(
         'SELECT rowid AS seq, id, type, payload, created_at FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?',
       )
       .all(seq, limit)
-      .map((r) => ({
-        seq: r.seq,
-        id: r.id,
-        type: r.type,
-        data: JSON.parse(r.payload) as Record<string, unknown>,
-        createdAt: r.created_at,
-      }));
+      .map((r) => ({ seq: r.seq, ...toEvent(r) }));
   }
 
   /** The position of the newest committed event (0 when there is none). */

@@ -163,3 +163,57 @@ export async function followStream(
     delay = Math.min(delay * 2, 15_000);
   }
 }
+
+/**
+ * The sign-in both admin pages share, on their `#token-panel` (with `#token-form`,
+ * `#token-input`, `#token-error`) and `#sign-out`: `begin()` signs in with the token from the
+ * URL or the browser, else asks for one; `ask(message)` forgets the token and asks again
+ * (after a 401, or "Change token"); `signedIn()` hides the panel. `onSignIn(token)` starts
+ * the page, `onSignOut()` stops what it follows.
+ */
+export function tokenGate({ key, onSignIn, onSignOut }) {
+  const $ = (id) => document.getElementById(id);
+  const [panel, form, input, error, signOut] = [
+    'token-panel',
+    'token-form',
+    'token-input',
+    'token-error',
+    'sign-out',
+  ].map($);
+  const ask = (message) => {
+    save(key, null);
+    onSignOut();
+    signOut.hidden = true;
+    panel.hidden = false;
+    error.textContent = message ?? '';
+    error.hidden = !message;
+    input.focus();
+  };
+  signOut.addEventListener('click', () => ask());
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = input.value.trim();
+    if (!token) return;
+    save(key, token);
+    input.value = '';
+    void onSignIn(token);
+  });
+  return {
+    ask,
+    signedIn() {
+      panel.hidden = true;
+      signOut.hidden = false;
+    },
+    begin() {
+      const token = tokenFromFragment(key) ?? load(key);
+      if (token) void onSignIn(token);
+      else ask();
+    },
+  };
+}
+
+/** The header's live indicator: `on`, `connecting` or `off`. */
+export function showLive(el, mode) {
+  el.dataset.state = mode;
+  el.textContent = { on: 'Live', connecting: 'Connecting…', off: 'Offline' }[mode];
+}

@@ -1,4 +1,4 @@
-import { apiClient, followStream, load, save, tokenFromFragment, Unauthorized } from '/admin.js';
+import { apiClient, followStream, load, save, showLive, tokenGate, Unauthorized } from '/admin.js';
 import { escapeHtml, renderMarkdown } from '/markdown.js';
 
 /**
@@ -14,11 +14,6 @@ const $ = (id) => document.getElementById(id);
 const els = {
   live: $('live-status'),
   agent: $('agent-name'),
-  signOut: $('sign-out'),
-  tokenPanel: $('token-panel'),
-  tokenForm: $('token-form'),
-  tokenInput: $('token-input'),
-  tokenError: $('token-error'),
   desk: $('desk'),
   list: $('handoff-list'),
   listEmpty: $('list-empty'),
@@ -76,18 +71,17 @@ const INTERNAL_NOTE = /^\s*\/\//;
 
 // ---- token ----
 
-function askForToken(message) {
-  stopStream();
-  state.token = null;
-  save(TOKEN_KEY, null);
-  els.desk.hidden = true;
-  els.signOut.hidden = true;
-  els.tokenPanel.hidden = false;
-  els.tokenError.textContent = message ?? '';
-  els.tokenError.hidden = !message;
-  setLive('off');
-  els.tokenInput.focus();
-}
+const gate = tokenGate({
+  key: TOKEN_KEY,
+  onSignIn: (token) => start(token),
+  onSignOut() {
+    stopStream();
+    state.token = null;
+    els.desk.hidden = true;
+    setLive('off');
+  },
+});
+const askForToken = gate.ask;
 
 // ---- API ----
 
@@ -129,10 +123,7 @@ function onEvent(event, payload) {
   }
 }
 
-function setLive(mode) {
-  els.live.dataset.state = mode;
-  els.live.textContent = { on: 'Live', connecting: 'Connecting…', off: 'Offline' }[mode];
-}
+const setLive = (mode) => showLive(els.live, mode);
 
 // ---- handoffs ----
 
@@ -549,15 +540,6 @@ for (const tab of document.querySelectorAll('.tab')) {
   });
 }
 els.agent.addEventListener('input', () => save(AGENT_KEY, els.agent.value.trim()));
-els.signOut.addEventListener('click', () => askForToken());
-els.tokenForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const token = els.tokenInput.value.trim();
-  if (!token) return;
-  save(TOKEN_KEY, token);
-  els.tokenInput.value = '';
-  void start(token);
-});
 
 // Keep the ages ("5 min ago") current.
 setInterval(() => {
@@ -567,7 +549,7 @@ setInterval(() => {
 
 async function start(token) {
   state.token = token;
-  els.tokenPanel.hidden = true;
+  gate.signedIn();
   showListError('');
   try {
     await refreshAll();
@@ -576,11 +558,8 @@ async function start(token) {
     showListError(error.message);
   }
   els.desk.hidden = false;
-  els.signOut.hidden = false;
   runStream();
 }
 
 els.agent.value = load(AGENT_KEY) ?? '';
-const initial = tokenFromFragment(TOKEN_KEY) ?? load(TOKEN_KEY);
-if (initial) void start(initial);
-else askForToken();
+gate.begin();

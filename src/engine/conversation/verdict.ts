@@ -145,17 +145,11 @@ export function createVerdicts(ctx: VerdictContext): Verdicts {
     },
 
     async receive(msg) {
-      // Only the customer asked may answer: in a shared thread anyone can write or press.
-      const customer = store.conversations.get(msg.conversationId)?.authorId;
       if (msg.choice !== undefined) {
+        // A bystander's press never gets here: the engine refuses it when it is delivered.
         const pressed = verify(msg.choice);
         const rating = pressed && store.assist.rating(pressed.id);
-        if (
-          !pressed ||
-          !rating ||
-          rating.conversationId !== msg.conversationId ||
-          customer !== msg.author.id
-        ) {
+        if (!pressed || !rating || rating.conversationId !== msg.conversationId) {
           logger.warn(
             { conversationId: msg.conversationId },
             'a button press with an unknown value was ignored',
@@ -165,7 +159,8 @@ export function createVerdicts(ctx: VerdictContext): Verdicts {
         if (rating.score === null) await record(rating, pressed.score, null);
         return true;
       }
-      if (customer !== msg.author.id) return false;
+      // Only the customer asked may answer: in a shared thread anyone can write.
+      if (store.conversations.get(msg.conversationId)?.authorId !== msg.author.id) return false;
       const latest = store.assist.latest(msg.conversationId, Date.now() - ANSWER_WINDOW_MS);
       if (!latest) return false;
       if (latest.score === null) {

@@ -1,4 +1,4 @@
-import { apiClient, followStream, load, save, tokenFromFragment, Unauthorized } from '/admin.js';
+import { apiClient, followStream, showLive, tokenGate, Unauthorized } from '/admin.js';
 import { errorBox, h } from './dom.js';
 
 /**
@@ -26,37 +26,26 @@ const els = {
   nav: $('console-nav'),
   view: $('view'),
   live: $('live-status'),
-  signOut: $('sign-out'),
-  tokenPanel: $('token-panel'),
-  tokenForm: $('token-form'),
-  tokenInput: $('token-input'),
-  tokenError: $('token-error'),
   dialog: $('confirm'),
 };
 
 const state = { token: null, streamAbort: null, page: null, renderSeq: 0, routing: false };
 
+const gate = tokenGate({
+  key: TOKEN_KEY,
+  onSignIn: (token) => start(token),
+  onSignOut() {
+    state.streamAbort?.abort();
+    state.streamAbort = null;
+    state.token = null;
+    els.view.hidden = true;
+    els.nav.hidden = true;
+    setLive('off');
+  },
+});
+const askForToken = gate.ask;
 const api = apiClient('/api', { token: () => state.token, onUnauthorized: askForToken });
-
-function askForToken(message) {
-  state.streamAbort?.abort();
-  state.streamAbort = null;
-  state.token = null;
-  save(TOKEN_KEY, null);
-  els.view.hidden = true;
-  els.nav.hidden = true;
-  els.signOut.hidden = true;
-  els.tokenPanel.hidden = false;
-  els.tokenError.textContent = message ?? '';
-  els.tokenError.hidden = !message;
-  setLive('off');
-  els.tokenInput.focus();
-}
-
-function setLive(mode) {
-  els.live.dataset.state = mode;
-  els.live.textContent = { on: 'Live', connecting: 'Connecting…', off: 'Offline' }[mode];
-}
+const setLive = (mode) => showLive(els.live, mode);
 
 // ---- routing ----
 
@@ -212,26 +201,13 @@ async function start(token) {
     }
     return;
   }
-  els.tokenPanel.hidden = true;
+  gate.signedIn();
   els.view.hidden = false;
   els.nav.hidden = false;
-  els.signOut.hidden = false;
   if (!state.routing) window.addEventListener('hashchange', () => void render());
   state.routing = true;
   await render();
   follow();
 }
 
-els.signOut.addEventListener('click', () => askForToken());
-els.tokenForm.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const token = els.tokenInput.value.trim();
-  if (!token) return;
-  save(TOKEN_KEY, token);
-  els.tokenInput.value = '';
-  void start(token);
-});
-
-const initial = tokenFromFragment(TOKEN_KEY) ?? load(TOKEN_KEY);
-if (initial) void start(initial);
-else askForToken();
+gate.begin();

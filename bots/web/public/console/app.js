@@ -95,6 +95,21 @@ async function render() {
     confirm,
     /** Runs `fn(type, data)` for each live event while this page is shown. */
     onLive: (fn) => page.listeners.push(fn),
+    /**
+     * Runs `fn` once `ms` after the first live event `matches(type, data)` accepts, so a
+     * burst of events (a flood of tickets) redraws the page once; cancelled when it is left.
+     */
+    onChange(matches, fn, ms = 300) {
+      let pending;
+      page.listeners.push((type, data) => {
+        if (pending || !matches(type, data)) return;
+        pending = setTimeout(() => {
+          pending = undefined;
+          fn();
+        }, ms);
+      });
+      page.cleanup.push(() => clearTimeout(pending));
+    },
     /** Runs `fn` when the page is left. */
     onLeave: (fn) => page.cleanup.push(fn),
     /** True while this page is still the one shown (a slow load must not draw over the next). */

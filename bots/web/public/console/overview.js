@@ -45,9 +45,8 @@ export async function render(root, ctx) {
     .slice(0, AREAS_CHARTED)
     .map(([a]) => a);
 
-  const outcomes = stats.days.map((d) => ({ ...d }));
   const outcomeChart = dailyChart(
-    outcomes,
+    stats.days,
     [
       { label: 'Bot alone', value: (d) => d.botResolved, color: '#0f7a55' },
       { label: 'To a person', value: (d) => d.handedOff, color: '#c2410c' },
@@ -132,12 +131,11 @@ export async function render(root, ctx) {
     ),
   );
 
-  let pending;
-  ctx.onLive((type) => {
-    if (!type.startsWith('ticket.') && !type.startsWith('handoff.')) return;
-    if (!pending) pending = setTimeout(() => ctx.go('#/overview'), 2000);
-  });
-  ctx.onLeave(() => clearTimeout(pending));
+  ctx.onChange(
+    (type) => type.startsWith('ticket.') || type.startsWith('handoff.'),
+    () => ctx.go('#/overview'),
+    2000,
+  );
 }
 
 function tile(label, value, note) {

@@ -112,15 +112,14 @@ export async function render(root, ctx, id) {
     ),
   );
 
-  ctx.onLive((type, data) => {
-    const about = data.cluster?.id ?? data.ticket?.clusterId ?? data.clusterId;
-    if (type.startsWith('ticket.') || about === cluster.id) scheduleRedraw();
-  });
-  let pending;
-  const scheduleRedraw = () => {
-    if (!pending) pending = setTimeout(redraw, 500);
-  };
-  ctx.onLeave(() => clearTimeout(pending));
+  ctx.onChange(
+    (type, data) => {
+      const about = data.cluster?.id ?? data.ticket?.clusterId ?? data.clusterId;
+      return type.startsWith('ticket.') || about === cluster.id;
+    },
+    redraw,
+    500,
+  );
 }
 
 function statusLine(c) {

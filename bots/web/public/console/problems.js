@@ -213,15 +213,12 @@ export async function render(root, ctx) {
   }
 
   // New tickets redraw the list; a burst of them redraws it once.
-  let pending;
-  ctx.onLive((type) => {
-    if (!CHANGES.has(type) || pending) return;
-    pending = setTimeout(() => {
-      pending = undefined;
+  ctx.onChange(
+    (type) => CHANGES.has(type),
+    () => {
       loading = loading.then(load);
-    }, 300);
-  });
-  ctx.onLeave(() => clearTimeout(pending));
+    },
+  );
   loading = load();
   await loading;
 }

@@ -163,15 +163,10 @@ export async function render(root, ctx) {
     );
   }
 
-  let pending;
-  ctx.onLive((type) => {
-    if (!type.startsWith('ticket.') || pending) return;
-    pending = setTimeout(() => {
-      pending = undefined;
-      void load();
-    }, 300);
-  });
-  ctx.onLeave(() => clearTimeout(pending));
+  ctx.onChange(
+    (type) => type.startsWith('ticket.'),
+    () => void load(),
+  );
   await load();
 }
 

@@ -1,4 +1,5 @@
 import type { Environment, EnvironmentCounts } from '../types/index.ts';
+import { memoizeText } from './memo.ts';
 
 // Each pattern names what customers write, not any one product: devices and operating
 // systems by their makers' names, browsers, and app versions by their usual lead-ins.
@@ -87,34 +88,57 @@ export function parseEnvironment(lines: readonly string[]): Environment {
   const env: Environment = { device: null, os: null, appVersion: null, browser: null };
   let impliedOs: string | null = null;
   for (const line of lines) {
-    const text = line.replace(/[\u2018\u2019]/g, "'");
-    for (const [re, name, os] of DEVICES) {
-      const m = re.exec(text);
-      if (m) {
-        env.device = name(m);
-        impliedOs = os;
-        break;
-      }
+    const found = lineEnvironment(line);
+    if (found.device) {
+      env.device = found.device;
+      impliedOs = found.impliedOs;
     }
-    for (const m of text.matchAll(OS)) {
-      const name = osName(m[1] as string);
-      env.os = m[2] ? `${name} ${m[2]}` : name;
-    }
-    const browser = BROWSER.exec(text);
-    if (browser) {
-      env.browser = browser[2] ? `${cap(browser[1])} ${browser[2]}` : cap(browser[1]);
-    }
-    const taken = [...spansOf(text, OS), ...spansOf(text, BROWSER)];
-    for (const m of text.matchAll(APP_VERSION)) {
-      const version = m[1] ?? m[2] ?? m[3];
-      const at = m.index + m[0].lastIndexOf(version as string);
-      if (!version || taken.some(([from, to]) => at >= from && at < to)) continue;
-      env.appVersion = version;
-    }
+    env.os = found.os ?? env.os;
+    env.browser = found.browser ?? env.browser;
+    env.appVersion = found.appVersion ?? env.appVersion;
   }
   if (!env.os && impliedOs) env.os = impliedOs;
   return env;
 }
+
+/** A line's setup details, and the OS its device implies (an iPhone is on iOS). */
+type LineEnvironment = Environment & { impliedOs: string | null };
+
+/** What one line says of the setup (the last mention of each kind), remembered per line. */
+const lineEnvironment = memoizeText((line: string): LineEnvironment => {
+  const env: LineEnvironment = {
+    device: null,
+    os: null,
+    appVersion: null,
+    browser: null,
+    impliedOs: null,
+  };
+  const text = line.replace(/[\u2018\u2019]/g, "'");
+  for (const [re, name, os] of DEVICES) {
+    const m = re.exec(text);
+    if (m) {
+      env.device = name(m);
+      env.impliedOs = os;
+      break;
+    }
+  }
+  for (const m of text.matchAll(OS)) {
+    const name = osName(m[1] as string);
+    env.os = m[2] ? `${name} ${m[2]}` : name;
+  }
+  const browser = BROWSER.exec(text);
+  if (browser) {
+    env.browser = browser[2] ? `${cap(browser[1])} ${browser[2]}` : cap(browser[1]);
+  }
+  const taken = [...spansOf(text, OS), ...spansOf(text, BROWSER)];
+  for (const m of text.matchAll(APP_VERSION)) {
+    const version = m[1] ?? m[2] ?? m[3];
+    const at = m.index + m[0].lastIndexOf(version as string);
+    if (!version || taken.some(([from, to]) => at >= from && at < to)) continue;
+    env.appVersion = version;
+  }
+  return env;
+});
 
 /** True when the customer named none of device, OS, app version or browser. */
 export function isEmptyEnvironment(env: Environment): boolean {

@@ -1,3 +1,5 @@
+import { memoizeText } from './memo.ts';
+
 /** The kinds of personal data `redactPII` replaces, each shown as `[kind]`. */
 export type PIIKind = 'email' | 'phone' | 'card' | 'iban' | 'secret';
 
@@ -208,9 +210,12 @@ export function findPII(text: string): PIIMatch[] {
  * Replaces personal data with typed placeholders, e.g.
  * `"mail jo@shop.io or call +44 20 7946 0958"` → `"mail [email] or call [phone]"`.
  * Used before conversation text leaves the engine (digest quotes, tickets, webhooks).
- * Ordinary numbers (order ids, versions, dates, amounts, times) are left alone.
+ * Ordinary numbers (order ids, versions, dates, amounts, times) are left alone. Remembered
+ * per text: each turn redacts the conversation's recent lines again for the prompt.
  */
-export function redactPII(text: string): string {
+export const redactPII: (text: string) => string = memoizeText(replacePII);
+
+function replacePII(text: string): string {
   let out = '';
   let cursor = 0;
   for (const match of findPII(text)) {

@@ -200,9 +200,9 @@ export class ConversationStore {
   /** The last `limit` lines of the conversation, oldest first, as the assistant sees them. */
   history(conversationId: string, limit = 20): HistoryLine[] {
     return this.db
-      .prepare<[string, number], MessageRow>(
-        `SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND role != 'system'
-         ORDER BY id DESC LIMIT ?) ORDER BY id`,
+      .prepare<[string, number], Pick<MessageRow, 'role' | 'text'>>(
+        `SELECT role, text FROM (SELECT id, role, text FROM messages
+         WHERE conversation_id = ? AND role != 'system' ORDER BY id DESC LIMIT ?) ORDER BY id`,
       )
       .all(conversationId, limit)
       .map((r) => ({

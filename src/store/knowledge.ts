@@ -111,36 +111,22 @@ export class KnowledgeStore {
       .map((r) => toHit(r, -r.rank));
   }
 
-  /** A section's chunks in document order, as hits with no score yet. */
-  chunksOf(section: string): KnowledgeHit[] {
-    return this.db
-      .prepare<[string], HitRow>(
-        'SELECT id, file, section, text FROM knowledge_chunks WHERE section = ? ORDER BY file, position',
-      )
-      .all(section)
-      .map((r) => toHit(r, 0));
-  }
-
   /**
    * A short string that changes whenever the indexed docs do (a file added, changed or
    * removed, or indexed for another embedder): what the section catalog checks per turn
    * instead of reading every chunk.
    */
   revision(): string {
-    return (
-      this.db
-        .prepare<[], { r: string | null }>(
-          "SELECT group_concat(path || ':' || sha256 || ':' || embedder, '|') AS r FROM (SELECT * FROM knowledge_files ORDER BY path)",
-        )
-        .get()?.r ?? ''
+    return String(
+      this.db.prepare<[], { n: number }>('SELECT n FROM knowledge_revision').get()?.n ?? 0,
     );
   }
 
   /** Every section's chunks in document order, for the section catalog. */
-  sections(): Array<{ section: string; area: string; text: string; file: string }> {
+  sections(): Array<{ id: number; section: string; area: string; text: string; file: string }> {
     return this.db
-      .prepare<[], { section: string; area: string; text: string; file: string }>(
-        'SELECT section, area, text, file FROM knowledge_chunks ORDER BY file, position',
+      .prepare<[], { id: number; section: string; area: string; text: string; file: string }>(
+        'SELECT id, section, area, text, file FROM knowledge_chunks ORDER BY file, position',
       )
       .all();
   }

@@ -65,12 +65,8 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions): KnowledgeBas
   const { store } = options;
   let tail: Promise<unknown> = Promise.resolve();
 
-  const sections = () => {
-    const rows = store.knowledge.sections();
-    const fileOf = new Map<string, string>();
-    for (const row of rows) if (!fileOf.has(row.section)) fileOf.set(row.section, row.file);
-    return sectionsFrom(rows).map((s) => ({ ...s, file: fileOf.get(s.name) ?? '' }));
-  };
+  const sections = () =>
+    sectionsFrom(store.knowledge.sections()).map((s) => ({ ...s, file: s.chunks[0]?.file ?? '' }));
 
   const toReport = (ingested: IngestReport): ReindexReport => ({
     changed: ingested.changed,

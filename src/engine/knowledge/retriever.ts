@@ -27,20 +27,20 @@ export function createRetriever(
     async search(query, k = 4) {
       const ranked = (await catalog.rank(query)).slice(0, k);
       if (ranked.length === 0) return [];
-      const needsChoice = ranked.some((m) => store.knowledge.chunksOf(m.section.name).length > 1);
+      const needsChoice = ranked.some((m) => m.section.chunks.length > 1);
       const [vector] = needsChoice ? await embedder.embed([await catalog.correct(query)]) : [];
       const nearest = vector ? store.knowledge.searchVector(vector, CHUNK_CANDIDATES) : [];
-      return ranked.flatMap((match): KnowledgeHit[] => {
+      return ranked.flatMap(({ section, score, similarity, named }): KnowledgeHit[] => {
         const chunk =
-          nearest.find((h) => h.section === match.section.name) ??
-          store.knowledge.chunksOf(match.section.name)[0];
+          nearest.find((h) => h.section === section.name) ??
+          (section.chunks[0] && { ...section.chunks[0], section: section.name });
         if (!chunk) return [];
         return [
           {
             ...chunk,
-            score: match.score,
-            similarity: match.similarity,
-            keyword: match.named,
+            score,
+            similarity,
+            keyword: named,
           },
         ];
       });

@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { memoizeText } from '../memo.ts';
 
 // Words that say nothing about which section a question is about.
 const STOP = new Set(
@@ -88,15 +89,17 @@ export function editDistance(a: string, b: string, max: number): number {
 }
 
 /**
- * Corrects the words of a text the docs do not use into the nearest word they do
- * ("subscripton" → "subscription", "cancle" → "cancel"): one edit for words of five to
- * seven letters, two for longer ones; shorter words and words the docs know are left as
- * they are. `vocabulary` maps each docs word to how often it appears (the tie-breaker).
+ * A speller for the docs' vocabulary: it corrects the words of a text the docs do not use
+ * into the nearest word they do ("subscripton" → "subscription", "cancle" → "cancel"): one
+ * edit for words of five to seven letters, two for longer ones; shorter words and words the
+ * docs know are left as they are. `vocabulary` maps each docs word to how often it appears
+ * (the tie-breaker). A word's correction is looked up once (a scan of the vocabulary) and
+ * remembered, as the same unknown words (names, products) come back turn after turn.
  */
-export function correctSpelling(text: string, vocabulary: ReadonlyMap<string, number>): string {
-  return text.replace(/[\p{L}]{5,}/gu, (word) => {
-    const lower = word.toLowerCase();
-    if (vocabulary.has(lower) || STOP.has(lower)) return word;
+export function spellingCorrector(
+  vocabulary: ReadonlyMap<string, number>,
+): (text: string) => string {
+  const nearest = memoizeText((lower: string): string | undefined => {
     const max = lower.length >= 8 ? 2 : 1;
     let best: { word: string; distance: number; count: number } | undefined;
     for (const [candidate, count] of vocabulary) {
@@ -107,6 +110,12 @@ export function correctSpelling(text: string, vocabulary: ReadonlyMap<string, nu
         best = { word: candidate, distance, count };
       }
     }
-    return best?.word ?? word;
+    return best?.word;
   });
+  return (text) =>
+    text.replace(/[\p{L}]{5,}/gu, (word) => {
+      const lower = word.toLowerCase();
+      if (vocabulary.has(lower) || STOP.has(lower)) return word;
+      return nearest(lower) ?? word;
+    });
 }

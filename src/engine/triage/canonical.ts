@@ -1,3 +1,4 @@
+import { memoizeText } from '../memo.ts';
 import { redactPII } from '../redact.ts';
 
 /** Longest canonical phrase, in characters. */
@@ -83,8 +84,11 @@ const FUNCTION_WORDS = new Set(
  * pleas for help, filler, conversational leftovers or device and version details, and
  * without statements whose content words all came before. Redacted. Empty when nothing
  * is left (a line that only gives the app version, or only says "that did not help").
+ * Remembered per text, as each turn reads the conversation's recent lines again.
  */
-export function problemStatements(text: string): string[] {
+export const problemStatements: (text: string) => readonly string[] = memoizeText(statementsOf);
+
+function statementsOf(text: string): readonly string[] {
   const kept: string[] = [];
   const seen: Array<Set<string>> = [];
   for (const part of redactPII(text).split(/\s+[—–]\s+|[\n\r]+|(?<=[.!?])\s+/)) {

@@ -1,5 +1,5 @@
 import type { Platform, Rating, Suggestion, SuggestionUse, TurnUsage } from '../types/index.ts';
-import type { Db } from './db.ts';
+import { type Db, inTransaction } from './db.ts';
 
 interface SuggestionRow {
   id: number;
@@ -96,7 +96,7 @@ export class AssistStore {
     s: { text: string; sources: readonly string[]; confidence: number | null; usage?: TurnUsage },
     now = Date.now(),
   ): Suggestion {
-    return this.db.transaction(() => {
+    return inTransaction(this.db, () => {
       this.db
         .prepare(
           "UPDATE suggestions SET use = 'superseded', used_at = ? WHERE handoff_id = ? AND use IS NULL",
@@ -118,7 +118,7 @@ export class AssistStore {
           now,
         );
       return this.suggestion(Number(info.lastInsertRowid)) as Suggestion;
-    })();
+    });
   }
 
   suggestion(id: number): Suggestion | undefined {

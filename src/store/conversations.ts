@@ -5,7 +5,7 @@ import type {
   StoredMessage,
   TurnUsage,
 } from '../types/index.ts';
-import type { Db } from './db.ts';
+import { type Db, inTransaction } from './db.ts';
 
 /** A conversation doubles as the session: it is open until resolved or expired. */
 export interface Conversation {
@@ -71,7 +71,7 @@ export class ConversationStore {
    * closed session so the conversation continues with its history.
    */
   acceptInbound(msg: InboundMessage, ttlMs: number): StoredMessage | undefined {
-    return this.db.transaction(() => {
+    return inTransaction(this.db, () => {
       const now = msg.receivedAt.getTime();
       const fresh = this.db
         .prepare(
@@ -101,7 +101,7 @@ export class ConversationStore {
         )
         .run(msg.conversationId, msg.author.name, msg.text, msg.messageId, now);
       return this.message(Number(info.lastInsertRowid));
-    })();
+    });
   }
 
   /** Appends a bot, agent or system message and marks the customer message it answers done. */
@@ -110,7 +110,7 @@ export class ConversationStore {
     reply: { role: 'bot' | 'agent' | 'system'; text: string; authorName?: string; meta?: object },
     answering?: number,
   ): StoredMessage {
-    return this.db.transaction(() => {
+    return inTransaction(this.db, () => {
       const now = Date.now();
       const info = this.db
         .prepare(
@@ -130,7 +130,7 @@ export class ConversationStore {
         .prepare('UPDATE conversations SET updated_at = ? WHERE id = ?')
         .run(now, conversationId);
       return this.message(Number(info.lastInsertRowid)) as StoredMessage;
-    })();
+    });
   }
 
   /** Records the model's token usage for the turn that answered a message. */

@@ -56,6 +56,23 @@ function cacheStatements(db: Db): void {
   }) as Db['prepare'];
 }
 
+const transactions = new WeakMap<Db, (fn: () => unknown) => unknown>();
+
+/**
+ * Runs `fn` in a transaction, or in a savepoint inside one already open: committed when it
+ * returns, rolled back when it throws. One wrapper per database serves every call, since
+ * better-sqlite3 builds a new one for each `db.transaction(fn)`, which costs several times
+ * what a small transaction does.
+ */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  let run = transactions.get(db);
+  if (!run) {
+    run = db.transaction((work: () => unknown) => work());
+    transactions.set(db, run);
+  }
+  return run(fn) as T;
+}
+
 function migrate(db: Db): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',

@@ -3,7 +3,7 @@ import { startCheckpointer } from './checkpointer.ts';
 import { ClusterViewStore } from './cluster-views.ts';
 import { ClusterStore } from './clusters.ts';
 import { ConversationStore } from './conversations.ts';
-import { type Db, openDatabase } from './db.ts';
+import { type Db, inTransaction, openDatabase } from './db.ts';
 import { DigestStore } from './digests.ts';
 import { EventStore } from './events.ts';
 import { HandoffStore } from './handoffs.ts';
@@ -118,7 +118,7 @@ export function createStore(file: string, options: StoreOptions = {}): Store {
     assist: new AssistStore(db),
     clusterViews: new ClusterViewStore(db),
     clusters: new ClusterStore(db),
-    transaction: (fn) => db.transaction(fn)(),
+    transaction: (fn) => inTransaction(db, fn),
     prepareVectors: (knowledge, clusters) => prepareVectorTables(db, knowledge, clusters),
     close: () => {
       db.close();

@@ -1,5 +1,5 @@
 import type { KnowledgeHit } from '../types/index.ts';
-import type { Db } from './db.ts';
+import { type Db, inTransaction } from './db.ts';
 
 /** One heading-delimited passage of a knowledge file. */
 export interface KnowledgeChunk {
@@ -30,7 +30,7 @@ export class KnowledgeStore {
     chunks: readonly KnowledgeChunk[],
     vectors: readonly Float32Array[],
   ): void {
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       this.deleteFile(path);
       this.db
         .prepare(
@@ -48,7 +48,7 @@ export class KnowledgeStore {
         const vector = vectors[i];
         if (vector) insertVec.run(BigInt(info.lastInsertRowid), vector);
       });
-    })();
+    });
   }
 
   /** Removes files that are no longer in the knowledge folder; returns their paths. */
@@ -56,9 +56,9 @@ export class KnowledgeStore {
     const keep = new Set(paths);
     const all = this.db.prepare<[], { path: string }>('SELECT path FROM knowledge_files').all();
     const gone = all.map((r) => r.path).filter((path) => !keep.has(path));
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       for (const path of gone) this.deleteFile(path);
-    })();
+    });
     return gone;
   }
 

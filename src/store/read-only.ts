@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { inTransaction } from './db.ts';
 import { DigestStore } from './digests.ts';
 import { OverviewStore } from './overview.ts';
 
@@ -51,7 +52,7 @@ export function openReadOnlyStore(file: string): ReadOnlyStore {
   return {
     digests: new DigestStore(db),
     overview: new OverviewStore(db),
-    transaction: (fn) => db.transaction(fn)(),
+    transaction: (fn) => inTransaction(db, fn),
     close: () => db.close(),
   };
 }

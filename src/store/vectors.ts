@@ -1,4 +1,4 @@
-import type { Db } from './db.ts';
+import { type Db, inTransaction } from './db.ts';
 import { SKETCH_BITS, sketch } from './sketch.ts';
 import { blobVector } from './vector-blob.ts';
 
@@ -43,7 +43,7 @@ export function prepareVectorTables(
     clusters: before.clusters !== undefined && before.clusters !== keyOf(clusters),
   };
   const spaces = { knowledge_vec: knowledge, cluster_vec: clusters } as const;
-  db.transaction(() => {
+  inTransaction(db, () => {
     for (const [table, metric] of Object.entries(VECTOR_TABLES)) {
       const space = spaces[table as keyof typeof spaces];
       const tableChanged = table === 'knowledge_vec' ? changed.knowledge : changed.clusters;
@@ -64,7 +64,7 @@ export function prepareVectorTables(
     const save = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
     save.run('embedder', keyOf(knowledge));
     save.run('cluster_embedder', keyOf(clusters));
-  })();
+  });
   return changed;
 }
 

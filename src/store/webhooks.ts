@@ -1,4 +1,4 @@
-import type { Db } from './db.ts';
+import { type Db, inTransaction } from './db.ts';
 import type { EventType } from './events.ts';
 
 /** Where a delivery stands: waiting (or retrying), done, or given up and kept for replay. */
@@ -150,7 +150,7 @@ export class WebhookStore {
    * its pending deliveries stay in the table and resume if it comes back.
    */
   syncEndpoints(urls: readonly string[], now = Date.now()): void {
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       this.db
         .prepare('DELETE FROM webhook_endpoints WHERE url NOT IN (SELECT value FROM json_each(?))')
         .run(JSON.stringify(urls));
@@ -159,7 +159,7 @@ export class WebhookStore {
          VALUES (?, (SELECT COALESCE(MAX(rowid), 0) FROM events), ?)`,
       );
       for (const url of urls) add.run(url, now);
-    })();
+    });
   }
 
   /**
@@ -168,7 +168,7 @@ export class WebhookStore {
    * Returns the number of deliveries created.
    */
   fanOut(endpoints: readonly EndpointSubscription[], now = Date.now()): number {
-    return this.db.transaction(() => {
+    return inTransaction(this.db, () => {
       const newest = this.db
         .prepare<[], { n: number }>('SELECT COALESCE(MAX(rowid), 0) AS n FROM events')
         .get()?.n;
@@ -195,7 +195,7 @@ export class WebhookStore {
           .run(newest, url);
       }
       return created;
-    })();
+    });
   }
 
   /**
@@ -204,7 +204,7 @@ export class WebhookStore {
    */
   claimDue(endpoint: string, limit: number, now: number, leaseMs: number): DueDelivery[] {
     if (limit <= 0) return [];
-    return this.db.transaction(() => {
+    return inTransaction(this.db, () => {
       const rows = this.db
         .prepare<
           [{ endpoint: string; now: number; limit: number }],
@@ -235,7 +235,7 @@ export class WebhookStore {
         endpoint,
         attemptCount: r.attempt_count,
       }));
-    })();
+    });
   }
 
   /** The earliest time a pending delivery of these endpoints becomes claimable, if any. */
@@ -252,7 +252,7 @@ export class WebhookStore {
 
   /** Logs one attempt and applies its outcome to the delivery, in one transaction. */
   recordAttempt(deliveryId: number, a: AttemptRecord): void {
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       this.db
         .prepare(
           `INSERT INTO webhook_attempts
@@ -283,7 +283,7 @@ export class WebhookStore {
           finished: a.attemptedAt + Math.round(a.latencyMs),
           id: deliveryId,
         });
-    })();
+    });
   }
 
   /** Drops leases (all, or the given deliveries) so those deliveries are due again. */
@@ -363,7 +363,7 @@ export class WebhookStore {
     const urls = endpoints
       .filter((e) => !e.events || e.events.includes(event.type))
       .map((e) => e.url);
-    return this.db.transaction(() => {
+    return inTransaction(this.db, () => {
       const upsert = this.db.prepare<
         [{ eventId: string; url: string; now: number }],
         { id: number }
@@ -376,7 +376,7 @@ export class WebhookStore {
       );
       const ids = urls.map((url) => upsert.get({ eventId, url, now })?.id);
       return ids.flatMap((id) => (id === undefined ? [] : (this.get(id) ?? [])));
-    })();
+    });
   }
 
   /**

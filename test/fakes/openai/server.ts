@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -86,6 +87,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   let handler: ChatHandler | undefined;
   let served = 0;
   const closing = new AbortController();
+  // Every slow request waits on this one signal (a load test holds hundreds at a time).
+  setMaxListeners(0, closing.signal);
 
   function takeRule(path: string, model: string | undefined): Rule | undefined {
     const rule = rules.find(
@@ -132,7 +135,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }
     if (rule?.mode === '500') return sendError(res, 500, 'server_error', 'Internal error (fake)');
     if (rule?.mode === 'hang') return hang(req);
-    if (rule?.mode === 'slow') await delay(rule.delayMs ?? 1000, undefined, closing);
+    if (rule?.mode === 'slow')
+      await delay(rule.delayMs ?? 1000, undefined, { signal: closing.signal });
 
     const endpoint = `${request.method} ${path}`;
     if (endpoint === 'POST /v1/chat/completions') {

@@ -201,10 +201,11 @@ export class ConversationStore {
   history(conversationId: string, limit = 20): HistoryLine[] {
     return this.db
       .prepare<[string, number], Pick<MessageRow, 'role' | 'text'>>(
-        `SELECT role, text FROM (SELECT id, role, text FROM messages
-         WHERE conversation_id = ? AND role != 'system' ORDER BY id DESC LIMIT ?) ORDER BY id`,
+        `SELECT role, text FROM messages WHERE conversation_id = ? AND role != 'system'
+         ORDER BY id DESC LIMIT ?`,
       )
       .all(conversationId, limit)
+      .reverse()
       .map((r) => ({
         role: r.role === 'customer' ? 'customer' : r.role === 'agent' ? 'agent' : 'bot',
         text: r.text,

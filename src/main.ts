@@ -306,6 +306,8 @@ export async function startSwitchboard(
     await channels.startOptional(community);
     const recovered = engine.recoverPending();
     if (recovered) logger.info({ recovered }, 'answering messages left unanswered by the last run');
+    const owed = engine.redeliver();
+    if (owed) logger.info({ owed }, 'sending replies the last run stored but could not send');
     isReady = true;
     logger.info({ url }, 'ready');
   })();

@@ -104,7 +104,11 @@ export class ConversationStore {
     });
   }
 
-  /** Appends a bot, agent or system message and marks the customer message it answers done. */
+  /**
+   * Appends a bot, agent or system message and marks the customer message it answers done.
+   * On a platform other than the web chat the reply is owed until {@link delivered}; an
+   * internal note (`meta.internal`) is for agents only, and never owed to the customer.
+   */
   appendReply(
     conversationId: string,
     reply: { role: 'bot' | 'agent' | 'system'; text: string; authorName?: string; meta?: object },
@@ -114,17 +118,20 @@ export class ConversationStore {
       const now = Date.now();
       const info = this.db
         .prepare(
-          `INSERT INTO messages (conversation_id, role, author_name, text, meta, created_at)
-           VALUES (?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO messages (conversation_id, role, author_name, text, meta, created_at, delivery)
+           VALUES (@conversationId, @role, @authorName, @text, @meta, @now,
+             CASE WHEN @internal OR (SELECT platform FROM conversations WHERE id = @conversationId) = 'web'
+               THEN NULL ELSE 'pending' END)`,
         )
-        .run(
+        .run({
+          internal: (reply.meta as { internal?: unknown } | undefined)?.internal === true ? 1 : 0,
           conversationId,
-          reply.role,
-          reply.authorName ?? null,
-          reply.text,
-          reply.meta ? JSON.stringify(reply.meta) : null,
+          role: reply.role,
+          authorName: reply.authorName ?? null,
+          text: reply.text,
+          meta: reply.meta ? JSON.stringify(reply.meta) : null,
           now,
-        );
+        });
       if (answering !== undefined) this.markDone(answering);
       this.db
         .prepare('UPDATE conversations SET updated_at = ? WHERE id = ?')
@@ -171,6 +178,45 @@ export class ConversationStore {
       .prepare<[], MessageRow>("SELECT * FROM messages WHERE status = 'pending' ORDER BY id")
       .all()
       .map(toMessage);
+  }
+
+  /**
+   * Replies stored but not yet taken by their platform (a crash or an outage came between),
+   * oldest first. Those stored before `giveUpBefore` are marked failed instead: an answer a
+   * day late is noise, and a platform that stays off must not grow the list for ever.
+   */
+  undelivered(giveUpBefore: number, limit = 100): StoredMessage[] {
+    return inTransaction(this.db, () => {
+      this.db
+        .prepare(
+          "UPDATE messages SET delivery = 'failed' WHERE delivery = 'pending' AND created_at < ?",
+        )
+        .run(giveUpBefore);
+      return this.db
+        .prepare<[number], MessageRow>(
+          "SELECT * FROM messages WHERE delivery = 'pending' ORDER BY id LIMIT ?",
+        )
+        .all(limit)
+        .map(toMessage);
+    });
+  }
+
+  /** True while a stored reply waits for its platform to take it. */
+  isOwed(messageId: number): boolean {
+    return (
+      this.db
+        .prepare<[number], { n: number }>(
+          "SELECT count(*) AS n FROM messages WHERE id = ? AND delivery = 'pending'",
+        )
+        .get(messageId)?.n === 1
+    );
+  }
+
+  /** The platform took the reply (`sent`), or refused it for good (`failed`). */
+  delivered(messageId: number, outcome: 'sent' | 'failed'): void {
+    this.db
+      .prepare("UPDATE messages SET delivery = ? WHERE id = ? AND delivery = 'pending'")
+      .run(outcome === 'sent' ? null : 'failed', messageId);
   }
 
   message(id: number): StoredMessage | undefined {

@@ -83,6 +83,19 @@ const HANDOFF_SWEEP_MS = 30_000;
 const EXPIRY_SWEEP_MS = 3_600_000;
 /** Platforms retry within minutes; dedupe ids are kept a week. */
 const DEDUPE_KEEP_MS = 7 * 86_400_000;
+/** A reply its platform has not taken for a day is given up (logged as failed). */
+const DELIVERY_GIVE_UP_MS = 86_400_000;
+/**
+ * Send failures that pass: the platform down, rate-limiting past the SDK's own retries, or
+ * unreachable ({@link ChannelErrorCode}; `ratelimited` is Slack's spelling). The reply stays
+ * owed and is sent again; any other refusal (blocked, chat gone, bad request) is final.
+ */
+const PASSING_FAILURES = new Set([
+  'network',
+  'platform_unavailable',
+  'rate_limited',
+  'ratelimited',
+]);
 
 /**
  * The pipeline of DESIGN.md's "flow of one message". `handle` durably accepts a message
@@ -97,6 +110,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly hooks: AdapterHooks;
   private readonly adapters = new Map<Platform, ChannelAdapter>();
   private readonly queue = new SerialQueue();
+  /** Replies being sent right now, so a redelivery never sends one twice. */
+  private readonly sending = new Set<number>();
   private readonly handoffs: HandoffContext;
   private readonly assist: Assist;
   private readonly verdicts: Verdicts;
@@ -260,6 +275,11 @@ export class Engine extends EventEmitter<EngineEvents> {
         this.announceDueHandoffs().catch((e: unknown) =>
           logger.warn({ err: e }, 'handoff sweep failed'),
         );
+        try {
+          this.redeliver();
+        } catch (error) {
+          logger.warn({ err: error }, 'redelivery sweep failed');
+        }
       }, HANDOFF_SWEEP_MS),
       setInterval(() => {
         try {
@@ -297,6 +317,25 @@ export class Engine extends EventEmitter<EngineEvents> {
       void this.queue.push(conv.id, () => this.turn(m, msg));
     }
     return pending.length;
+  }
+
+  /**
+   * Sends again the replies their platform has not taken: those a crash cut off between
+   * storing and sending, and those the platform turned away for a while (down, rate
+   * limiting). Runs at startup and with the 30 s sweep; each goes through its
+   * conversation's queue, so it never overtakes a turn. Returns how many were owed.
+   */
+  redeliver(now = Date.now()): number {
+    const { conversations } = this.deps.store;
+    const owed = conversations.undelivered(now - DELIVERY_GIVE_UP_MS);
+    for (const message of owed) {
+      if (this.sending.has(message.id)) continue;
+      void this.queue.push(message.conversationId, async () => {
+        // The turn that stored it may have sent it while this waited in the queue.
+        if (conversations.isOwed(message.id)) await this.send(message);
+      });
+    }
+    return owed.length;
   }
 
   /** Resolves when every queued turn and the cluster upkeep it caused have finished. */
@@ -439,7 +478,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           { ticket: ticket.ref, clusterId: ticket.clusterId, productArea: ticket.productArea },
           'ticket created',
         );
-        await this.deliver(msg.conversationId, saved);
+        await this.deliver(saved);
         return;
       }
     }
@@ -468,7 +507,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       store.outcomes.answered(sources, reply.createdAt);
       return reply;
     });
-    await this.deliver(conversationId, saved);
+    await this.deliver(saved);
   }
 
   /** Stores a bot/agent/system message and delivers it on the conversation's platform. */
@@ -478,14 +517,29 @@ export class Engine extends EventEmitter<EngineEvents> {
     answering?: number,
   ): Promise<void> {
     const saved = this.deps.store.conversations.appendReply(conversationId, message, answering);
-    await this.deliver(conversationId, saved);
+    await this.deliver(saved);
   }
 
-  private async deliver(conversationId: string, saved: StoredMessage): Promise<void> {
+  private async deliver(saved: StoredMessage): Promise<void> {
     this.emit('message', saved);
-    const conv = this.deps.store.conversations.get(conversationId);
+    await this.send(saved);
+  }
+
+  /**
+   * Sends a stored reply on its conversation's platform, then clears what it owed there:
+   * taken, or refused for good. A failure that passes leaves it owed for
+   * {@link redeliver}. Never throws: a reply that could not be sent is logged.
+   */
+  private async send(saved: StoredMessage): Promise<void> {
+    const { store, logger } = this.deps;
+    const { conversationId } = saved;
+    const conv = store.conversations.get(conversationId);
     const adapter = conv ? this.adapters.get(conv.platform) : undefined;
-    if (!adapter) return;
+    if (!conv || !adapter || this.sending.has(saved.id) || isInternalNote(saved)) return;
+    // The web chat's replies are delivered by being stored; the others are owed until sent.
+    const owed = conv.platform !== 'web';
+    let outcome: 'sent' | 'failed' | undefined;
+    this.sending.add(saved.id);
     try {
       const choices = choicesOf(saved);
       await adapter.send(conversationId, {
@@ -495,8 +549,24 @@ export class Engine extends EventEmitter<EngineEvents> {
         id: String(saved.id),
         ...(choices.length > 0 ? { choices } : {}),
       });
+      outcome = 'sent';
     } catch (error) {
-      this.deps.logger.error({ err: error, conversationId }, 'delivery to platform failed');
+      const passing = owed && PASSING_FAILURES.has(String((error as { code?: unknown }).code));
+      if (!passing) outcome = 'failed';
+      logger.error(
+        { err: error, conversationId, messageId: saved.id },
+        passing
+          ? 'delivery to platform failed; it is sent again within a minute'
+          : 'delivery to platform failed',
+      );
+    } finally {
+      this.sending.delete(saved.id);
+    }
+    if (!owed || !outcome) return;
+    try {
+      store.conversations.delivered(saved.id, outcome);
+    } catch (error) {
+      logger.warn({ err: error, conversationId }, 'could not record a delivery');
     }
   }
 

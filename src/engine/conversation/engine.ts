@@ -357,7 +357,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       await this.reply(conversationId, { role: 'system', text });
       return true;
     }
-    const adapter = this.adapters.get(conversationId.split(':')[0] as Platform);
+    const adapter = this.adapters.get(platformOf(conversationId));
     if (!adapter) return false;
     try {
       await adapter.send(conversationId, { text, from: 'system' });
@@ -533,11 +533,13 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async send(saved: StoredMessage): Promise<void> {
     const { store, logger } = this.deps;
     const { conversationId } = saved;
-    const conv = store.conversations.get(conversationId);
-    const adapter = conv ? this.adapters.get(conv.platform) : undefined;
-    if (!conv || !adapter || this.sending.has(saved.id) || isInternalNote(saved)) return;
+    // Conversation ids are namespaced by platform ("telegram:…"), and a stored reply's
+    // conversation exists (expiry removes its messages with it).
+    const platform = platformOf(conversationId);
+    const adapter = this.adapters.get(platform);
+    if (!adapter || this.sending.has(saved.id) || isInternalNote(saved)) return;
     // The web chat's replies are delivered by being stored; the others are owed until sent.
-    const owed = conv.platform !== 'web';
+    const owed = platform !== 'web';
     let outcome: 'sent' | 'failed' | undefined;
     this.sending.add(saved.id);
     try {
@@ -589,6 +591,11 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.off('card', onCard);
     };
   }
+}
+
+/** The platform a namespaced conversation id belongs to: `telegram:42` → `telegram`. */
+function platformOf(conversationId: string): Platform {
+  return conversationId.slice(0, conversationId.indexOf(':')) as Platform;
 }
 
 function turnOutcome(fellBack: boolean | undefined, usage: TurnUsage | undefined): TurnOutcome {

@@ -12,7 +12,7 @@ const THANKS =
 const PLEAS =
   /\b(?:(?:can|could|would)\s+(?:you|someone|anyone)\s+(?:please\s+)?help(?:\s+me)?(?:\s+with\s+this)?|please\s+help(?:\s+me)?|help\s+me\s+please|any\s+ideas|please\s+advise|please\s+fix(?:\s+(?:this|it))?|asap)\b[\s?!.,]*/gi;
 const FILLER =
-  /\b(?:um+|uh+|basically|actually|honestly|literally|i\s+think|i\s+guess|kind\s+of|sort\s+of|just\s+wanted\s+to\s+say|so\s+yeah)\b[\s,]*/gi;
+  /\b(?:um+|uh+|basically|actually|honestly|literally|i\s+think|i\s+guess|kind\s+of|sort\s+of|just\s+wanted\s+to\s+say|so\s+yeah|lol|lmao|haha+|ugh+)\b[\s,]*/gi;
 // What customers add while they wait, which says nothing about the problem itself: "that
 // did not help", "this is a bug:", "please file a ticket", "still happening", "any update?".
 const LEFTOVERS = new RegExp(
@@ -23,6 +23,8 @@ const LEFTOVERS = new RegExp(
     String.raw`(?:any|an)\s+(?:update|news|eta)(?:\s+on\s+this)?`,
     String.raw`(?:as\s+i\s+said|like\s+i\s+said|i\s+told\s+you|i\s+already\s+(?:tried|did)\s+(?:that|this|it)|tried\s+that(?:\s+already)?)`,
     String.raw`(?:same\s+(?:problem|issue|thing)(?:\s+(?:again|here))?)`,
+    // "is anyone else's app …", "anyone else having this?": asking around, not the problem.
+    String.raw`(?:(?:is|does|has|am\s+i\s+the\s+only\s+one|is\s+it\s+just\s+me\s+or\s+is)\s+)?anyone\s+else(?:'s|\s+(?:having|getting|seeing)\s+this)?`,
     // "please file a ticket", "can you log this as a bug", "pass it on to the developers"
     String.raw`(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:file|log|raise|open|create|submit|make)\s+(?:(?:a|an|the|this|it)\s+)?(?:as\s+an?\s+)?(?:ticket|bug(?:\s+report)?|report|issue)(?:\s+(?:for|about|on)\s+(?:this|it))?`,
     String.raw`(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?(?:pass|send|report|forward|escalate)\s+(?:this|it)(?:\s+on)?\s+to\s+(?:the\s+|your\s+)?(?:developers|devs|dev\s+team|team|engineers)`,
@@ -38,15 +40,18 @@ const LEFTOVERS = new RegExp(
 const LEAD_IN = String.raw`(?:\b(?:on|with|using|in|from)\s+(?:an?\s+|my\s+|the\s+|our\s+)?)?`;
 const DEVICE = new RegExp(
   [
-    String.raw`(?:iphone|ipad|pixel|galaxy|samsung(?:\s+galaxy)?|oneplus|huawei|xiaomi|moto(?:rola)?)(?:\s+(?:[a-z]?\d+[a-z]*|pro|max|plus|ultra|mini|note|fold|flip|se))*\b`,
-    String.raw`(?:ios|ipados|android|macos|mac\s*os(?:\s*x)?|windows|ubuntu|linux|chrome\s*os)\s*v?\d+(?:\.\d+)*\b`,
+    String.raw`(?:iphone|ipad|pixel|galaxy|samsung(?:\s+galaxy)?|oneplus|huawei|xiaomi|moto(?:rola)?|apple\s+watch)(?:\s+(?:[a-z]?\d+[a-z]*|pro|max|plus|ultra|mini|air|note|fold|flip|se))*\b`,
+    String.raw`(?:ios|ipados|watchos|wear\s*os|android|(?:macos|mac\s*os(?:\s*x)?)(?:\s+(?:sequoia|sonoma|ventura|monterey|big\s+sur|catalina))?|windows|ubuntu|linux|chrome\s*os)\s*v?\d+(?:\.\d+)*\b`,
     String.raw`(?:chrome|safari|firefox|edge|opera|brave)\s+v?\d+(?:\.\d+)*\b`,
     String.raw`(?:(?:app|the)\s+)?(?:version|ver\.?|build|release)\s*v?\d+(?:\.\d+)*\b`,
     String.raw`(?:app|application|client)\s+v?\d+(?:\.\d+){1,3}\b`,
     String.raw`v\d+(?:\.\d+){1,3}\b`,
     String.raw`\d+\.\d+\.\d+\b`,
     // A bare OS, browser or computer named as a detail ("…, Ubuntu", "safari on my macbook").
-    String.raw`(?:ios|ipados|android|macos|windows|ubuntu|linux|chrome\s*os)\b(?!\s+(?:app|version|update))`,
+    String.raw`(?:ios|ipados|watchos|wear\s*os|android|macos(?:\s+(?:sequoia|sonoma|ventura|monterey|big\s+sur|catalina))?|windows|ubuntu|linux|chrome\s*os)\b(?!\s+(?:app|version|update))`,
+    // "latest app", "the latest version", "app is up to date": the version, without a number.
+    String.raw`(?:the\s+)?(?:latest|newest)\s+(?:app(?:\s+version)?|version)\b`,
+    String.raw`(?:(?:the\s+)?app\s+)?(?:is\s+)?up[\s-]to[\s-]date\b`,
     String.raw`(?:chrome|safari|firefox|opera|brave)\b(?!\s+(?:extension|app|store|version|update))`,
     String.raw`(?:macbook(?:\s+(?:pro|air))?|imac|chromebook|surface(?:\s+(?:pro|laptop|go))?|laptop|desktop\s+pc|pc)\b`,
   ]
@@ -57,7 +62,7 @@ const DEVICE = new RegExp(
 
 // A device named by brand or kind, not introduced by "on", "with"…; and the word before it.
 const NAMED_DEVICE =
-  /^(?:iphone|ipad|pixel|galaxy|samsung|oneplus|huawei|xiaomi|moto|macbook|imac|chromebook|surface|laptop|desktop|pc)/i;
+  /^(?:iphone|ipad|pixel|galaxy|samsung|oneplus|huawei|xiaomi|moto|apple\s+watch|macbook|imac|chromebook|surface|laptop|desktop|pc)/i;
 const OWNED = /\b(?:my|the|our|his|her|their|your|this)\s+$/i;
 
 // What a removed detail can leave hanging at the end ("… closes, on my" → "… closes").
@@ -92,9 +97,13 @@ function statementsOf(text: string): readonly string[] {
   const kept: string[] = [];
   const seen: Array<Set<string>> = [];
   for (const part of redactPII(text).split(/\s+[—–]\s+|[\n\r]+|(?<=[.!?])\s+/)) {
-    const clean = cleanPart(part);
+    const { clean, details } = cleanPart(part);
     const words = new Set(contentWords(clean).split(' ').filter(Boolean));
     if (words.size === 0) continue;
+    // After the problem is stated, a line that gave the device or version leaves only its
+    // remains ("Thermly Home", "im", "pro, uploader"), and a line of function words alone
+    // ("she has an") says nothing: neither is part of the problem.
+    if (kept.length > 0 && (details > 0 ? telling(clean) <= 2 : telling(clean) === 0)) continue;
     // A part whose content words all appeared already says nothing new.
     if (seen.some((earlier) => [...words].every((w) => earlier.has(w)))) continue;
     seen.push(words);
@@ -129,7 +138,13 @@ export function contentWords(phrase: string): string {
   return (kept.length > 0 ? kept : words).join(' ');
 }
 
-function cleanPart(part: string): string {
+/** Content words of a statement that are not function words or bare numbers. */
+function telling(statement: string): number {
+  const words = statement.toLowerCase().match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? [];
+  return words.filter((w) => !FUNCTION_WORDS.has(w) && !/^\d+$/.test(w)).length;
+}
+
+function cleanPart(part: string): { clean: string; details: number } {
   let details = 0;
   let s = part
     .replace(DEVICE, (detail: string, offset: number, whole: string) => {
@@ -147,11 +162,12 @@ function cleanPart(part: string): string {
     previous = s;
     s = s.replace(GREETING, '').replace(THANKS, '').trim();
   }
-  return s
+  const clean = s
     .replace(/\s+([,.;:!?])/g, '$1')
     .replace(/^[\s,;:.!?-]+/, '')
     .replace(details > 0 ? DANGLING_AFTER_DETAIL : DANGLING, '')
     .trim();
+  return { clean, details };
 }
 
 function truncate(text: string, max: number): string {

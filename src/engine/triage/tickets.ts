@@ -129,6 +129,7 @@ export function createTicket(
         id: created.id,
         vector: prepared.vector,
         title: titleFromPhrase(prepared.ticket.canonical ?? created.summary) || created.summary,
+        canonical: prepared.ticket.canonical,
         productArea: created.productArea,
         platform: created.platform,
         reporterId: created.reporterId,

@@ -70,6 +70,13 @@ function tidy(text: string): string {
     t = t.replace(/\s*\([^)]*$/, '');
   }
   t = closeQuotes(t.replace(/\(\s*\)/g, '').trim());
+  // A closing "… where the person was" reads as cut off in a one-line title: the clause it
+  // ends is dropped when what comes before it still says enough.
+  const hanging =
+    /\s+(?:where|when|while|which|that|who|because)\s+[^,;]*\s(?:is|are|was|were|be|been)$/i.exec(
+      t,
+    );
+  if (hanging && hanging.index >= 25) t = t.slice(0, hanging.index);
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 

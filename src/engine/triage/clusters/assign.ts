@@ -4,6 +4,7 @@ import { decay, reportWeight } from './impact.ts';
 import { mergeClusters } from './operations.ts';
 import { retitleCluster } from './retitle.ts';
 import type { ClusterSettings } from './settings.ts';
+import { sharedSymptoms, symptomsAgree, symptomsOf } from './symptoms.ts';
 import { majorityArea, refreshImpact } from './upkeep.ts';
 import { addToMean, cosine, unit } from './vector-math.ts';
 
@@ -12,8 +13,10 @@ export interface TicketToCluster {
   id: number;
   /** The embedding of the canonical phrase. */
   vector: Float32Array;
-  /** The canonical phrase: the title of a cluster this ticket starts. */
+  /** The title of a cluster this ticket starts (from its canonical phrase). */
   title: string;
+  /** The canonical phrase; while the install is young, how it fails is compared too. */
+  canonical?: string | undefined;
   productArea: string | null;
   platform: Platform;
   reporterId: string;
@@ -52,17 +55,39 @@ export function assignTicket(
 ): Assignment {
   const v = unit(t.vector);
   const candidates = store.clusters.nearest(v, settings.candidates);
-  const nearest = candidates[0];
-  const assignment =
-    nearest && nearest.similarity >= settings.joinSimilarity
-      ? join(store, t, v, store.clusters.get(nearest.id) as ClusterRecord, nearest.similarity, now)
-      : start(store, t, v, now);
+  const nearest = joinable(store, t, candidates, settings);
+  const assignment = nearest
+    ? join(store, t, v, store.clusters.get(nearest.id) as ClusterRecord, nearest.similarity, now)
+    : start(store, t, v, now);
   const clusterId = mergeNearDuplicates(store, assignment.clusterId, candidates, settings, now);
   retitleCluster(store, clusterId, now);
   refreshImpact(store, clusterId, now);
   if (clusterId === assignment.clusterId) return assignment;
   const similarity = store.tickets.get(t.id)?.similarity ?? assignment.similarity;
   return { clusterId, similarity, created: assignment.created };
+}
+
+/**
+ * The cluster the ticket joins: the nearest whose centroid clears `joinSimilarity`. While
+ * the install is young (at most `regroup.maxOpenTickets` open tickets, when its clusters
+ * are a few reports each and one wrong join decides what a cluster becomes), a cluster whose
+ * reports fail in another way than this one ("it crashes" against "it resets") is passed
+ * over for the next one that clears the threshold.
+ */
+function joinable(
+  store: Store,
+  t: TicketToCluster,
+  candidates: readonly ClusterNeighbour[],
+  settings: Readonly<ClusterSettings>,
+): ClusterNeighbour | undefined {
+  const above = candidates.filter((n) => n.similarity >= settings.joinSimilarity);
+  if (above.length === 0 || t.canonical === undefined) return above[0];
+  if ((store.overview.get().byStatus.open ?? 0) > settings.regroup.maxOpenTickets) return above[0];
+  const mine = symptomsOf(t.canonical);
+  if (mine.size === 0) return above[0];
+  return above.find((n) =>
+    symptomsAgree(mine, sharedSymptoms(store.clusters.members(n.id).map((m) => m.canonical))),
+  );
 }
 
 // Candidates much less similar to the ticket than this margin cannot be near-duplicates of

@@ -1,6 +1,7 @@
 import type { ClusterRecord, Store } from '../../../store/index.ts';
 import { mergeClusters, SYSTEM } from './operations.ts';
 import type { ClusterSettings } from './settings.ts';
+import { type Symptom, sharedSymptoms, symptomsAgree } from './symptoms.ts';
 import { dot, unit } from './vector-math.ts';
 
 /**
@@ -11,7 +12,9 @@ import { dot, unit } from './vector-math.ts';
  * A cluster's centroid is the mean of its tickets' unit vectors, so the dot product of two
  * centroids is exactly the mean cosine similarity over every pair of their tickets: what
  * average linkage merges on (plus `regroup.sameAreaBonus` when both are filed under the
- * same product area, while the docs describe the reports: see `regroup.minAreaFit`).
+ * same product area, while the docs describe the reports: see `regroup.minAreaFit`, and
+ * while the two fail the same way: two problems of one area that show different symptoms,
+ * "it crashes" and "it resets", get no bonus; see `symptoms.ts`).
  * Kept after every ticket while the open set is small, this holds the invariant a batch average-linkage pass stops at (no two open clusters on
  * average at least that similar), one changed cluster at a time. The larger cluster (the
  * older on a tie) keeps its id and title; each merge is logged as `system`, reason
@@ -29,6 +32,16 @@ export function regroupCluster(
   const bonus = areasMeaningful ? settings.regroup.sameAreaBonus : 0;
   let current = clusterId;
   let merges = 0;
+  // The symptoms each cluster's tickets share, read only where the bonus could decide.
+  const symptoms = new Map<number, Set<Symptom>>();
+  const symptomsOf = (id: number) => {
+    let found = symptoms.get(id);
+    if (!found) {
+      found = sharedSymptoms(store.clusters.members(id).map((m) => m.canonical));
+      symptoms.set(id, found);
+    }
+    return found;
+  };
   for (;;) {
     const c = store.clusters.get(current);
     if (c?.status !== 'open') return merges;
@@ -37,8 +50,14 @@ export function regroupCluster(
       if (n.id === current) continue;
       const other = store.clusters.get(n.id);
       if (other?.status !== 'open' || store.clusters.isApart(current, other.id)) continue;
+      const mean = dot(c.centroid, other.centroid);
       const sameArea = c.productArea !== null && c.productArea === other.productArea;
-      const similarity = dot(c.centroid, other.centroid) + (sameArea ? bonus : 0);
+      const bonusHolds =
+        sameArea &&
+        bonus > 0 &&
+        mean + bonus >= threshold &&
+        symptomsAgree(symptomsOf(current), symptomsOf(other.id));
+      const similarity = mean + (bonusHolds ? bonus : 0);
       if (similarity >= threshold && (!best || similarity > best.similarity)) {
         best = { cluster: other, similarity };
       }
@@ -50,6 +69,7 @@ export function regroupCluster(
         ? [c, other]
         : [other, c];
     mergeClusters(store, target.id, [source.id], SYSTEM, now, 'regroup');
+    symptoms.delete(target.id);
     current = target.id;
     merges++;
   }

@@ -55,8 +55,9 @@ export interface ClusterSettings {
    * `sameAreaBonus` more similar: reports of one problem are filed under one area far more
    * often than their wording agrees. The bonus holds while the docs describe the reports,
    * that is while the open tickets' mean product-area score is at least `minAreaFit`;
-   * areas found among docs about something else say nothing. Clusters a person split
-   * apart are never rejoined.
+   * areas found among docs about something else say nothing; and it holds only between
+   * clusters whose reports do not fail in different ways (`symptoms.ts`). Clusters a person
+   * split apart are never rejoined.
    */
   regroup: {
     maxOpenTickets: number;

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import type { Embedder } from '../../ai/types.ts';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/index.ts';
+import { memoizeText } from '../memo.ts';
 import { SECTION_SEPARATOR } from './chunk.ts';
-import { acronymsOf, spellingCorrector, termsOf, wordsOf } from './terms.ts';
+import { type Dictionary, EVERYDAY_WORDS, offlineDictionary } from './dictionary.ts';
+import { acronymsOf, negates, spellingCorrector, stemsOf, termsOf, wordsOf } from './terms.ts';
 
 /** One section of the product docs: what a question is answered from and a ticket filed under. */
 export interface Section {
@@ -53,14 +55,27 @@ export const MATCH_WEIGHTS = Object.freeze({ named: 0.2, title: 0.6, body: 0.9 }
 /** Characters of section text that describe it as a probe (its opening says what it is about). */
 const PROBE_CHARS = 600;
 
+/**
+ * Where a customer's sentence ends (not inside "2.4" or "3.2.1"): a glossary phrase's words
+ * in two sentences ("my shared album. How do I stop them") are not the phrase ("stop
+ * sharing").
+ */
+const SENTENCE_END = /[.!?;]+(?:\s+|$)|\n+|\u2014/;
+
 interface Indexed {
   section: Section;
   /** Its probes' rows in {@link Catalog.probes}: `[from, to)`. */
   probes: [number, number];
   titleTerms: Set<string>;
   bodyTerms: Set<string>;
-  /** Each synonym as its terms (all must appear), and each one-word synonym as a word. */
-  names: Array<{ terms: string[]; word?: string }>;
+  /**
+   * How each synonym is recognized: a one-word synonym as that word, in the singular or the
+   * plural; one of several content words by its terms, all in one sentence of the text (and
+   * a "not" there when it has one: "couldn't back up" is not every mention of backing up);
+   * one that is a single content word with function words ("on this day", "log in") as the
+   * phrase, word for word (stemmed).
+   */
+  names: Array<{ forms: string[] } | { terms: string[]; negated: boolean } | { phrase: string }>;
 }
 
 interface Catalog {
@@ -94,6 +109,11 @@ export interface SectionCatalogOptions {
   embedder: Embedder;
   /** Where `glossary.json` may live (the knowledge folder). */
   knowledgeDir?: string | undefined;
+  /**
+   * The language's words, which the speller leaves alone and a heading's initials must not
+   * be; default the offline word list.
+   */
+  dictionary?: (() => Promise<Dictionary>) | undefined;
   logger?: Logger | undefined;
 }
 
@@ -121,7 +141,9 @@ export function createSectionCatalog(options: SectionCatalogOptions): SectionCat
           options.logger?.warn({ err: error }, 'glossary.json is not valid JSON; ignored'),
         )
       : { glossary: {} };
-    return buildCatalog(options.embedder, sectionsFrom(rows, glossary));
+    const dictionary = await (options.dictionary ?? offlineDictionary)();
+    const everyday = (word: string) => (dictionary(word) ?? EVERYDAY_WORDS) < EVERYDAY_WORDS;
+    return buildCatalog(options.embedder, sectionsFrom(rows, glossary, everyday), dictionary);
   }
 
   return {
@@ -138,22 +160,24 @@ export function createSectionCatalog(options: SectionCatalogOptions): SectionCat
 }
 
 function rankSections(catalog: Catalog, text: string, vector: Float32Array): SectionMatch[] {
-  const terms = [...new Set(termsOf(text))];
-  const words = new Set(wordsOf(text));
+  const { terms, words, phrase, sentences } = analyze(text);
   const weightOf = (t: string) => catalog.idf.get(t) ?? 1;
   const total = terms.reduce((sum, t) => sum + weightOf(t), 0) || 1;
   const share = (known: Set<string>) =>
     terms.reduce((sum, t) => sum + (known.has(t) ? weightOf(t) : 0), 0) / total;
-  const termSet = new Set(terms);
+  const uses = (n: Indexed['names'][number]) =>
+    'forms' in n
+      ? n.forms.some((f) => words.has(f))
+      : 'terms' in n
+        ? sentences.some((s) => n.terms.every((t) => s.stems.has(t)) && (!n.negated || s.negated))
+        : phrase.includes(n.phrase);
   const similarities = similaritiesTo(catalog, vector);
   return catalog.sections
     .map(({ section, probes: [from, to], titleTerms, bodyTerms, names }): SectionMatch => {
       let similarity = 0;
       for (let row = from; row < to; row++)
         similarity = Math.max(similarity, similarities[row] ?? 0);
-      const named = names.some((n) =>
-        n.word ? words.has(n.word) : n.terms.every((t) => termSet.has(t)),
-      );
+      const named = names.some(uses);
       const titleOverlap = share(titleTerms);
       const bodyOverlap = share(bodyTerms);
       const score =
@@ -167,6 +191,21 @@ function rankSections(catalog: Catalog, text: string, vector: Float32Array): Sec
 }
 
 /**
+ * What a text is matched on, remembered per text (a conversation's lines come back turn
+ * after turn): its terms, its words, its stemmed words in order (for phrases), and each
+ * sentence's stemmed words and whether it says "not".
+ */
+const analyze = memoizeText((text: string) => ({
+  terms: [...new Set(termsOf(text))],
+  words: new Set(wordsOf(text)),
+  phrase: ` ${stemsOf(text).join(' ')} `,
+  sentences: text
+    .split(SENTENCE_END)
+    .map((sentence) => ({ stems: new Set(stemsOf(sentence)), negated: negates(wordsOf(sentence)) }))
+    .filter((sentence) => sentence.stems.size > 0),
+}));
+
+/**
  * Ties (sections nothing in the text points to) in a fixed order; code-point order, since
  * `localeCompare` on every tie was a third of a ranking.
  */
@@ -175,7 +214,11 @@ function byName(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-async function buildCatalog(embedder: Embedder, sections: Section[]): Promise<Catalog> {
+async function buildCatalog(
+  embedder: Embedder,
+  sections: Section[],
+  dictionary: Dictionary,
+): Promise<Catalog> {
   const texts = sections.map((s) => [
     `${s.area} ${s.heading}`,
     s.heading,
@@ -199,28 +242,51 @@ async function buildCatalog(embedder: Embedder, sections: Section[]): Promise<Ca
     for (const w of wordsOf(`${section.heading} ${section.synonyms.join(' ')} ${section.text}`)) {
       vocabulary.set(w, (vocabulary.get(w) ?? 0) + 1);
     }
-    const names = section.synonyms.map((s) => {
-      const parts = wordsOf(s);
-      return parts.length === 1
-        ? { terms: termsOf(s), word: parts[0] as string }
-        : { terms: termsOf(s) };
-    });
+    const names = section.synonyms.map(nameOf);
     return { section, probes: rows, titleTerms, bodyTerms, names };
   });
   const n = sections.length;
   const idf = new Map([...df].map(([t, count]) => [t, Math.log(1 + n / count)]));
-  return { sections: indexed, probes, dimensions, idf, correct: spellingCorrector(vocabulary) };
+  const isWord = (word: string) => dictionary(word) !== undefined;
+  return {
+    sections: indexed,
+    probes,
+    dimensions,
+    idf,
+    correct: spellingCorrector(vocabulary, isWord),
+  };
+}
+
+function nameOf(synonym: string): Indexed['names'][number] {
+  const parts = wordsOf(synonym);
+  if (parts.length === 1) return { forms: numberForms(parts[0] as string) };
+  const terms = termsOf(synonym);
+  const negated = negates(parts);
+  // Its function words carry the meaning: "on this day" is not every mention of a day.
+  if (terms.length < 2 && !negated) return { phrase: ` ${stemsOf(synonym).join(' ')} ` };
+  return { terms, negated };
+}
+
+/** A one-word synonym as customers may write it: "receipt", "receipts"; "dogs", "dog". */
+function numberForms(word: string): string[] {
+  if (!/\p{L}$/u.test(word) || word.length < 3) return [word];
+  const singular = word.endsWith('s') && !word.endsWith('ss') ? [word.slice(0, -1)] : [];
+  return [word, `${word}s`, `${word}es`, ...singular];
 }
 
 /**
  * Sections from the knowledge chunks: every `H1 › H2` section is one; a file without `##`
  * sections is one section named by its H1. Long sections split into several chunks become
  * one section. Glossary words are attached by exact section name; entries naming no
- * section are ignored. Each section is also known by the acronyms of its heading.
+ * section are ignored. Each section is also known by the acronyms of its heading (see
+ * {@link acronymsOf}); its initials only when they are no everyday word (`everyday`, e.g.
+ * "act") and no other section uses them as a word ("usb" for "Upload speed and bandwidth"
+ * when another section is about USB drives).
  */
 export function sectionsFrom(
   rows: ReadonlyArray<{ id: number; section: string; area: string; text: string; file: string }>,
   glossary: Readonly<Record<string, readonly string[]>> = {},
+  everyday: (word: string) => boolean = () => false,
 ): Section[] {
   const withSections = new Set(
     rows.filter((s) => s.section.includes(SECTION_SEPARATOR)).map((s) => s.area),
@@ -237,20 +303,26 @@ export function sectionsFrom(
       continue;
     }
     const heading = r.section.split(SECTION_SEPARATOR).at(-1) ?? r.section;
-    const synonyms = [...(glossary[r.section] ?? [])];
-    for (const acronym of acronymsOf(heading)) {
-      if (!synonyms.some((s) => s.toLowerCase() === acronym)) synonyms.push(acronym);
-    }
     byName.set(r.section, {
       name: r.section,
       area: r.area,
       heading,
-      synonyms,
+      synonyms: [...(glossary[r.section] ?? [])],
       text: r.text,
       chunks: [chunk],
     });
   }
-  return [...byName.values()];
+  const sections = [...byName.values()];
+  const wordsIn = new Map(sections.map((s) => [s, new Set(wordsOf(s.text))]));
+  for (const section of sections) {
+    const { spelled, initials } = acronymsOf(section.heading);
+    const elsewhere = (a: string) => sections.some((o) => o !== section && wordsIn.get(o)?.has(a));
+    for (const acronym of [...spelled, ...initials.filter((a) => !everyday(a) && !elsewhere(a))]) {
+      if (!section.synonyms.some((s) => s.toLowerCase() === acronym))
+        section.synonyms.push(acronym);
+    }
+  }
+  return sections;
 }
 
 /**

@@ -9,7 +9,8 @@ const STOP = new Set(
     'shall may might must to of in on at for with from by about as into than then so if or and but ' +
     'not no yes please thanks thank hi hello hey there here what which who whom how why when where ' +
     'just still also very really some any all get got want need know tell help make use way ok okay ' +
-    'im ive id dont cant whats hows'
+    'im ive id dont cant whats hows doesnt didnt isnt arent wasnt werent wont wouldnt couldnt ' +
+    'shouldnt havent hasnt thats theres wanna gonna gotta kinda sorta'
   ).split(' '),
 );
 
@@ -39,25 +40,46 @@ export function termsOf(text: string): string[] {
     .map((w) => stemmer(w));
 }
 
+const NEGATIONS = new Set(
+  (
+    'not no never nothing nobody none cannot dont doesnt didnt cant couldnt wont wouldnt isnt ' +
+    'arent wasnt werent shouldnt havent hasnt'
+  ).split(' '),
+);
+
+/** True when one of the words (as {@link wordsOf} gives them) says "not": "no", "can't", "never". */
+export function negates(words: readonly string[]): boolean {
+  return words.some((w) => NEGATIONS.has(w) || w.endsWith("n't"));
+}
+
+/** Every word, stemmed and without apostrophes, in order: what a phrase is matched on. */
+export function stemsOf(text: string): string[] {
+  return wordsOf(text).map((w) => stemmer(w.replace(/'/g, '')));
+}
+
 /**
- * Acronyms a heading may be known by: the initials of its words, hyphenated parts
- * included, with number words as digits ("Two-factor authentication" → "tfa", "2fa";
- * "Single sign-on" → "sso"), and any acronym it spells out in brackets ("(SSO)").
+ * Acronyms a heading may be known by: any it spells out in brackets ("Single sign-on (SSO)"
+ * → "sso"), and the initials of its content words, hyphenated parts included, with number
+ * words as digits ("Two-factor authentication" → "tfa", "2fa"; "Search engine optimisation"
+ * → "seo"). Initials are made of three words or more: two letters ("Installer settings" →
+ * "is"), or initials of its little words ("Crashes and troubleshooting" → "cat"), are words
+ * customers type about anything.
  */
-export function acronymsOf(heading: string): string[] {
-  const out = new Set<string>();
+export function acronymsOf(heading: string): { spelled: string[]; initials: string[] } {
+  const spelled = new Set<string>();
   for (const m of heading.matchAll(/\(([A-Za-z0-9-]{2,8})\)/g))
-    out.add((m[1] as string).toLowerCase());
+    spelled.add((m[1] as string).toLowerCase());
   const words = heading
     .replace(/\([^)]*\)/g, ' ')
     .toLowerCase()
     .split(/[\s-]+/)
-    .filter((w) => /^[\p{L}\p{N}]/u.test(w));
-  if (words.length >= 2 && words.length <= 5) {
-    out.add(words.map((w) => w[0]).join(''));
-    out.add(words.map((w) => NUMBER_WORDS[w] ?? w[0]).join(''));
+    .filter((w) => /^[\p{L}\p{N}]/u.test(w) && !STOP.has(w));
+  const initials = new Set<string>();
+  if (words.length >= 3 && words.length <= 5) {
+    initials.add(words.map((w) => w[0]).join(''));
+    initials.add(words.map((w) => NUMBER_WORDS[w] ?? w[0]).join(''));
   }
-  return [...out].filter((a) => a.length >= 2);
+  return { spelled: [...spelled], initials: [...initials].filter((a) => !spelled.has(a)) };
 }
 
 /** Damerau–Levenshtein distance, giving up (returning `max + 1`) once it exceeds `max`. */
@@ -91,13 +113,16 @@ export function editDistance(a: string, b: string, max: number): number {
 /**
  * A speller for the docs' vocabulary: it corrects the words of a text the docs do not use
  * into the nearest word they do ("subscripton" → "subscription", "cancle" → "cancel"): one
- * edit for words of five to seven letters, two for longer ones; shorter words and words the
- * docs know are left as they are. `vocabulary` maps each docs word to how often it appears
- * (the tie-breaker). A word's correction is looked up once (a scan of the vocabulary) and
- * remembered, as the same unknown words (names, products) come back turn after turn.
+ * edit for words of five to seven letters, two for longer ones; shorter words, words the
+ * docs know and words of the language (`isWord`: "stuff" is not a misspelled "staff", nor
+ * "blank" of "bank") are left as they are. `vocabulary` maps each docs word to how often it
+ * appears (the tie-breaker). A word's correction is looked up once (a scan of the
+ * vocabulary) and remembered, as the same unknown words (names, products) come back turn
+ * after turn.
  */
 export function spellingCorrector(
   vocabulary: ReadonlyMap<string, number>,
+  isWord: (lower: string) => boolean = () => false,
 ): (text: string) => string {
   const nearest = memoizeText((lower: string): string | undefined => {
     const max = lower.length >= 8 ? 2 : 1;
@@ -113,9 +138,11 @@ export function spellingCorrector(
     return best?.word;
   });
   return (text) =>
-    text.replace(/[\p{L}]{5,}/gu, (word) => {
+    text.replace(/\p{L}+(?:['\u2019]\p{L}+)*/gu, (word) => {
+      // A contraction ("couldn't") is left whole: its parts are not words to correct.
+      if (word.length < 5 || /['\u2019]/.test(word)) return word;
       const lower = word.toLowerCase();
-      if (vocabulary.has(lower) || STOP.has(lower)) return word;
+      if (vocabulary.has(lower) || STOP.has(lower) || isWord(lower)) return word;
       return nearest(lower) ?? word;
     });
 }

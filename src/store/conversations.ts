@@ -181,24 +181,29 @@ export class ConversationStore {
   }
 
   /**
-   * Replies stored but not yet taken by their platform (a crash or an outage came between),
-   * oldest first. Those stored before `giveUpBefore` are marked failed instead: an answer a
-   * day late is noise, and a platform that stays off must not grow the list for ever.
+   * Replies on `platform` stored but not yet taken by it (a crash or an outage came
+   * between), oldest first.
    */
-  undelivered(giveUpBefore: number, limit = 100): StoredMessage[] {
-    return inTransaction(this.db, () => {
-      this.db
-        .prepare(
-          "UPDATE messages SET delivery = 'failed' WHERE delivery = 'pending' AND created_at < ?",
-        )
-        .run(giveUpBefore);
-      return this.db
-        .prepare<[number], MessageRow>(
-          "SELECT * FROM messages WHERE delivery = 'pending' ORDER BY id LIMIT ?",
-        )
-        .all(limit)
-        .map(toMessage);
-    });
+  undelivered(platform: Platform, limit = 100): StoredMessage[] {
+    return this.db
+      .prepare<[string, number], MessageRow>(
+        `SELECT m.* FROM messages m JOIN conversations c ON c.id = m.conversation_id
+         WHERE m.delivery = 'pending' AND c.platform = ? ORDER BY m.id LIMIT ?`,
+      )
+      .all(platform, limit)
+      .map(toMessage);
+  }
+
+  /**
+   * Marks replies still owed from before `before` failed, and returns how many: an answer a
+   * day late is noise, and a platform that stays off must not keep them for ever.
+   */
+  giveUpDeliveries(before: number): number {
+    return this.db
+      .prepare(
+        "UPDATE messages SET delivery = 'failed' WHERE delivery = 'pending' AND created_at < ?",
+      )
+      .run(before).changes;
   }
 
   /** True while a stored reply waits for its platform to take it. */

@@ -86,15 +86,22 @@ const DEDUPE_KEEP_MS = 7 * 86_400_000;
 /** A reply its platform has not taken for a day is given up (logged as failed). */
 const DELIVERY_GIVE_UP_MS = 86_400_000;
 /**
- * Send failures that pass: the platform down, rate-limiting past the SDK's own retries, or
- * unreachable ({@link ChannelErrorCode}; `ratelimited` is Slack's spelling). The reply stays
- * owed and is sent again; any other refusal (blocked, chat gone, bad request) is final.
+ * Send failures that are final: the platform refused this message for good (the customer
+ * blocked the bot or left, the chat or channel is gone, the message itself is invalid), as
+ * {@link ChannelErrorCode}s and Slack's own codes. Any other failure (the platform down,
+ * rate limiting past the SDK's retries, unreachable, the channel not connected yet) passes:
+ * the reply stays owed and is sent again.
  */
-const PASSING_FAILURES = new Set([
-  'network',
-  'platform_unavailable',
-  'rate_limited',
-  'ratelimited',
+const FINAL_FAILURES = new Set([
+  'forbidden',
+  'not_found',
+  'invalid_request',
+  'channel_not_found',
+  'is_archived',
+  'not_in_channel',
+  'msg_too_long',
+  'no_text',
+  'invalid_blocks',
 ]);
 
 /**
@@ -327,15 +334,27 @@ export class Engine extends EventEmitter<EngineEvents> {
    */
   redeliver(now = Date.now()): number {
     const { conversations } = this.deps.store;
-    const owed = conversations.undelivered(now - DELIVERY_GIVE_UP_MS);
-    for (const message of owed) {
-      if (this.sending.has(message.id)) continue;
-      void this.queue.push(message.conversationId, async () => {
-        // The turn that stored it may have sent it while this waited in the queue.
-        if (conversations.isOwed(message.id)) await this.send(message);
-      });
+    const expired = conversations.giveUpDeliveries(now - DELIVERY_GIVE_UP_MS);
+    if (expired > 0) {
+      this.deps.logger.warn(
+        { replies: expired },
+        'replies a platform did not take for a day were given up',
+      );
     }
-    return owed.length;
+    let owed = 0;
+    // Platform by platform, so one that stays down never holds up the others' replies.
+    for (const platform of this.adapters.keys()) {
+      if (platform === 'web') continue;
+      for (const message of conversations.undelivered(platform)) {
+        owed++;
+        if (this.sending.has(message.id)) continue;
+        void this.queue.push(message.conversationId, async () => {
+          // The turn that stored it may have sent it while this waited in the queue.
+          if (conversations.isOwed(message.id)) await this.send(message);
+        });
+      }
+    }
+    return owed;
   }
 
   /** Resolves when every queued turn and the cluster upkeep it caused have finished. */
@@ -553,7 +572,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       });
       outcome = 'sent';
     } catch (error) {
-      const passing = owed && PASSING_FAILURES.has(String((error as { code?: unknown }).code));
+      const passing = owed && !FINAL_FAILURES.has(String((error as { code?: unknown }).code));
       if (!passing) outcome = 'failed';
       logger.error(
         { err: error, conversationId, messageId: saved.id },

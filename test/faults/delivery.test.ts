@@ -78,6 +78,40 @@ describe('replies owed to a platform', () => {
     );
     expect(attempts).toHaveLength(1);
   });
+
+  it('does not let the backlog of a platform that is off hold up another platform', async () => {
+    fake = await createTelegramFake();
+    sb = await startTestSwitchboard({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+    });
+    // 150 replies owed to Discord customers from a run that had Discord on; this one has not.
+    const { conversations } = sb.store;
+    for (let i = 0; i < 150; i++) {
+      const conversationId = `discord:dm:${9_000_000 + i}`;
+      const accepted = conversations.acceptInbound(
+        {
+          platform: 'discord',
+          conversationId,
+          messageId: `m${i}`,
+          author: { id: String(i), name: 'Kim' },
+          text: QUESTION,
+          receivedAt: new Date(),
+        },
+        3_600_000,
+      );
+      conversations.appendReply(conversationId, { role: 'bot', text: 'owed' }, accepted?.id);
+    }
+    const customer = 6_100_000_003;
+    fake.failNext('sendMessage', SLOW_DOWN);
+    fake.pushUpdate(privateMessage(QUESTION, customer, 1));
+    await sendAnswered(fake, customer, 429);
+    await sb.engine.idle();
+
+    sb.engine.redeliver();
+    await sb.engine.idle();
+    expect(repliesTo(fake, customer)).toHaveLength(1);
+  });
 });
 
 describe('a crash between storing a reply and sending it', () => {

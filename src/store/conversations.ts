@@ -100,7 +100,16 @@ export class ConversationStore {
            VALUES (?, 'customer', ?, ?, ?, 'pending', ?)`,
         )
         .run(msg.conversationId, msg.author.name, msg.text, msg.messageId, now);
-      return this.message(Number(info.lastInsertRowid));
+      // The row as stored, without reading it back.
+      return {
+        id: Number(info.lastInsertRowid),
+        conversationId: msg.conversationId,
+        role: 'customer',
+        authorName: msg.author.name,
+        text: msg.text,
+        meta: null,
+        createdAt: now,
+      };
     });
   }
 
@@ -116,6 +125,7 @@ export class ConversationStore {
   ): StoredMessage {
     return inTransaction(this.db, () => {
       const now = Date.now();
+      const meta = reply.meta ? JSON.stringify(reply.meta) : null;
       const info = this.db
         .prepare(
           `INSERT INTO messages (conversation_id, role, author_name, text, meta, created_at, delivery)
@@ -129,14 +139,23 @@ export class ConversationStore {
           role: reply.role,
           authorName: reply.authorName ?? null,
           text: reply.text,
-          meta: reply.meta ? JSON.stringify(reply.meta) : null,
+          meta,
           now,
         });
       if (answering !== undefined) this.markDone(answering);
       this.db
         .prepare('UPDATE conversations SET updated_at = ? WHERE id = ?')
         .run(now, conversationId);
-      return this.message(Number(info.lastInsertRowid)) as StoredMessage;
+      // The row as stored (its meta as read back from JSON), without reading it back.
+      return {
+        id: Number(info.lastInsertRowid),
+        conversationId,
+        role: reply.role,
+        authorName: reply.authorName ?? null,
+        text: reply.text,
+        meta: meta === null ? null : (JSON.parse(meta) as Record<string, unknown>),
+        createdAt: now,
+      };
     });
   }
 

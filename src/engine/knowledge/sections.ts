@@ -66,8 +66,6 @@ interface Indexed {
   section: Section;
   /** Its probes' rows in {@link Catalog.probes}: `[from, to)`. */
   probes: [number, number];
-  titleTerms: Set<string>;
-  bodyTerms: Set<string>;
   /**
    * How each synonym is recognized: a one-word synonym as that word, in the singular or the
    * plural; one of several content words by its terms, all in one sentence of the text (and
@@ -84,6 +82,12 @@ interface Catalog {
   probes: Float32Array;
   dimensions: number;
   idf: Map<string, number>;
+  /**
+   * For each term, the sections (by index) whose heading or synonyms use it, and those whose
+   * text does: a ranking adds up the text's terms where they occur, not every section's.
+   */
+  inTitle: Map<string, number[]>;
+  inBody: Map<string, number[]>;
   /** Misspelled words corrected to the docs' own (see {@link spellingCorrector}). */
   correct: (text: string) => string;
 }
@@ -161,10 +165,18 @@ export function createSectionCatalog(options: SectionCatalogOptions): SectionCat
 
 function rankSections(catalog: Catalog, text: string, vector: Float32Array): SectionMatch[] {
   const { terms, words, phrase, sentences } = analyze(text);
-  const weightOf = (t: string) => catalog.idf.get(t) ?? 1;
-  const total = terms.reduce((sum, t) => sum + weightOf(t), 0) || 1;
-  const share = (known: Set<string>) =>
-    terms.reduce((sum, t) => sum + (known.has(t) ? weightOf(t) : 0), 0) / total;
+  const count = catalog.sections.length;
+  // Each section's IDF-weighted share of the text's terms, in its heading and in its text.
+  const titleShare = new Float64Array(count);
+  const bodyShare = new Float64Array(count);
+  let total = 0;
+  for (const t of terms) {
+    const weight = catalog.idf.get(t) ?? 1;
+    total += weight;
+    for (const i of catalog.inTitle.get(t) ?? []) titleShare[i] = (titleShare[i] ?? 0) + weight;
+    for (const i of catalog.inBody.get(t) ?? []) bodyShare[i] = (bodyShare[i] ?? 0) + weight;
+  }
+  total ||= 1;
   const uses = (n: Indexed['names'][number]) =>
     'forms' in n
       ? n.forms.some((f) => words.has(f))
@@ -173,13 +185,13 @@ function rankSections(catalog: Catalog, text: string, vector: Float32Array): Sec
         : phrase.includes(n.phrase);
   const similarities = similaritiesTo(catalog, vector);
   return catalog.sections
-    .map(({ section, probes: [from, to], titleTerms, bodyTerms, names }): SectionMatch => {
+    .map(({ section, probes: [from, to], names }, i): SectionMatch => {
       let similarity = 0;
       for (let row = from; row < to; row++)
         similarity = Math.max(similarity, similarities[row] ?? 0);
       const named = names.some(uses);
-      const titleOverlap = share(titleTerms);
-      const bodyOverlap = share(bodyTerms);
+      const titleOverlap = (titleShare[i] as number) / total;
+      const bodyOverlap = (bodyShare[i] as number) / total;
       const score =
         similarity +
         (named ? MATCH_WEIGHTS.named : 0) +
@@ -232,6 +244,15 @@ async function buildCatalog(
   let at = 0;
   const df = new Map<string, number>();
   const vocabulary = new Map<string, number>();
+  const inTitle = new Map<string, number[]>();
+  const inBody = new Map<string, number[]>();
+  const post = (index: Map<string, number[]>, terms: Set<string>, section: number) => {
+    for (const t of terms) {
+      const sections = index.get(t);
+      if (sections) sections.push(section);
+      else index.set(t, [section]);
+    }
+  };
   const indexed = sections.map((section, i): Indexed => {
     const list = texts[i] as string[];
     const rows: [number, number] = [at, at + list.length];
@@ -239,11 +260,13 @@ async function buildCatalog(
     const titleTerms = new Set(termsOf([section.heading, ...section.synonyms].join(' ')));
     const bodyTerms = new Set(termsOf(`${section.area} ${section.text}`));
     for (const t of new Set([...titleTerms, ...bodyTerms])) df.set(t, (df.get(t) ?? 0) + 1);
+    post(inTitle, titleTerms, i);
+    post(inBody, bodyTerms, i);
     for (const w of wordsOf(`${section.heading} ${section.synonyms.join(' ')} ${section.text}`)) {
       vocabulary.set(w, (vocabulary.get(w) ?? 0) + 1);
     }
     const names = section.synonyms.map(nameOf);
-    return { section, probes: rows, titleTerms, bodyTerms, names };
+    return { section, probes: rows, names };
   });
   const n = sections.length;
   const idf = new Map([...df].map(([t, count]) => [t, Math.log(1 + n / count)]));
@@ -253,6 +276,8 @@ async function buildCatalog(
     probes,
     dimensions,
     idf,
+    inTitle,
+    inBody,
     correct: spellingCorrector(vocabulary, isWord),
   };
 }
